@@ -1,0 +1,210 @@
+"""Read ``firm_data/*.yaml`` into plain Python data plus a map of where every key came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from generator.errors import Issue, Location, error
+
+DataPath = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each key and each value of the merged data was written (path tuple → Location)."""
+
+    keys: dict[DataPath, Location] = field(default_factory=dict)
+    values: dict[DataPath, Location] = field(default_factory=dict)
+
+    def find(self, path: DataPath, *, key: bool = False) -> Location | None:
+        """Location of ``path``; falls back to the nearest enclosing item that is known."""
+        table = self.keys if key else self.values
+        for end in range(len(path), -1, -1):
+            found = table.get(path[:end]) or self.values.get(path[:end])
+            if found:
+                return found
+        return None
+
+
+@dataclass
+class RawFirm:
+    """The merged top-level sections of all data files, before validation."""
+
+    data: dict[str, Any]
+    sources: SourceMap
+    files: list[Path]
+    section_files: dict[str, list[str]]
+
+
+def display_path(path: Path) -> str:
+    """Path as shown in messages: relative to the working directory when possible."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _mark_location(shown: str, exc: MarkedYAMLError) -> Location:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Location(shown)
+    return Location(shown, mark.line + 1, mark.column + 1)
+
+
+def _syntax_issue(shown: str, exc: YAMLError) -> Issue:
+    if isinstance(exc, DuplicateKeyError):
+        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else ""
+        first = Location(shown, exc.context_mark.line + 1, exc.context_mark.column + 1)
+        return error(
+            "duplicate-key",
+            f"同一層中重複的欄位「{key}」，第一次出現在 {first}",
+            _mark_location(shown, exc),
+            "刪除或合併重複的欄位；YAML 不允許同一層有兩個相同的鍵。",
+        )
+    if isinstance(exc, MarkedYAMLError):
+        problem = (exc.problem or exc.context or "無法解析").strip()
+        return error(
+            "yaml-syntax",
+            f"YAML 語法錯誤：{problem}",
+            _mark_location(shown, exc),
+            "檢查縮排（只能用空白，不能用 Tab）、冒號後的空白與引號是否成對。",
+        )
+    return error("yaml-syntax", f"YAML 語法錯誤：{exc}", Location(shown))
+
+
+def _plain(node: Any, path: DataPath, shown: str, sources: SourceMap) -> Any:
+    """Convert ruamel's round-trip nodes to builtins, recording each key/item position."""
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            k_line, k_col = node.lc.key(key)
+            v_line, v_col = node.lc.value(key)
+            child = (*path, str(key))
+            sources.keys[child] = Location(shown, k_line + 1, k_col + 1)
+            sources.values[child] = Location(shown, v_line + 1, v_col + 1)
+            out[str(key)] = _plain(value, child, shown, sources)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            line, col = node.lc.item(index)
+            child = (*path, index)
+            sources.values.setdefault(child, Location(shown, line + 1, col + 1))
+            items.append(_plain(value, child, shown, sources))
+        return items
+    return _scalar(node)
+
+
+def _scalar(node: Any) -> Any:
+    if node is None or isinstance(node, bool | dt.date):
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def _merge_section(
+    raw: RawFirm, name: str, value: Any, local: SourceMap, here: Location
+) -> list[Issue]:
+    """Add one top-level section of one file to the merged data; lists concatenate."""
+    existing = raw.data.get(name)
+    if existing is None:
+        raw.data[name] = value
+        raw.section_files[name] = [here.path]
+        _copy_locations(local, raw.sources, 0)
+        return []
+    if isinstance(existing, list) and isinstance(value, list):
+        offset = len(existing)
+        existing.extend(value)
+        raw.section_files[name].append(here.path)
+        _copy_locations(local, raw.sources, offset)
+        return []
+    first = raw.sources.keys.get((name,))
+    return [
+        error(
+            "duplicate-section",
+            f"區段「{name}」重複定義，第一次定義於 {first}",
+            here,
+            "同名的清單區段可分散在多個檔案中，但單一物件區段（如 firm）只能寫一次。",
+        )
+    ]
+
+
+def _copy_locations(local: SourceMap, merged: SourceMap, offset: int) -> None:
+    """Copy one section's locations into the merged map, shifting list indexes by ``offset``."""
+    for source, target in ((local.keys, merged.keys), (local.values, merged.values)):
+        for path, loc in source.items():
+            if offset and len(path) > 1 and isinstance(path[1], int):
+                path = (path[0], path[1] + offset, *path[2:])
+            if offset and len(path) == 1:
+                continue
+            target[path] = loc
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """The YAML files that make up the firm's data, in a stable order."""
+    files = [*data_dir.glob("*.yaml"), *data_dir.glob("*.yml")]
+    return sorted(files, key=lambda p: p.name)
+
+
+def load_firm(data_dir: Path) -> tuple[RawFirm, list[Issue]]:
+    """Parse every data file; return the merged raw data and any load problems."""
+    raw = RawFirm({}, SourceMap(), [], {})
+    issues: list[Issue] = []
+    if not data_dir.is_dir():
+        shown = display_path(data_dir)
+        return raw, [error("data-dir-missing", f"找不到資料目錄「{shown}」", Location(shown))]
+    yaml = _yaml()
+    for path in data_files(data_dir):
+        raw.files.append(path)
+        issues.extend(_load_file(raw, yaml, path))
+    return raw, issues
+
+
+def _load_file(raw: RawFirm, yaml: YAML, path: Path) -> list[Issue]:
+    shown = display_path(path)
+    try:
+        node = yaml.load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        return [error("encoding", "檔案不是 UTF-8 編碼", Location(shown, 1, 1))]
+    except YAMLError as exc:
+        return [_syntax_issue(shown, exc)]
+    if node is None:
+        return []
+    if not isinstance(node, CommentedMap):
+        return [
+            error(
+                "not-a-mapping",
+                "資料檔的最上層必須是「區段名稱: 內容」的對應（例如 systems:）",
+                Location(shown, 1, 1),
+            )
+        ]
+    issues: list[Issue] = []
+    for name, value in node.items():
+        local = SourceMap()
+        line, col = node.lc.key(name)
+        here = Location(shown, line + 1, col + 1)
+        v_line, v_col = node.lc.value(name)
+        local.keys[(str(name),)] = here
+        local.values[(str(name),)] = Location(shown, v_line + 1, v_col + 1)
+        plain = _plain(value, (str(name),), shown, local)
+        issues.extend(_merge_section(raw, str(name), plain, local, here))
+    return issues

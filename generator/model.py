@@ -1,0 +1,577 @@
+"""The firm's business-continuity data as typed, validated records (pydantic v2, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from generator.fields import (
+    ContactRef,
+    Id,
+    Minutes,
+    PersonRef,
+    RoleRef,
+    ScenarioRef,
+    SiteRef,
+    SystemRef,
+    Text,
+    TextList,
+    TimeOfDay,
+    TreeRef,
+    VendorRef,
+)
+
+
+class Record(BaseModel):
+    """Base of every record: unknown keys are errors; the record remembers its data path."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    _path: tuple[str | int, ...] = PrivateAttr(default=())
+
+    @property
+    def path(self) -> tuple[str | int, ...]:
+        """Where this record sits in the merged data, e.g. ``("systems", 3)``."""
+        return self._path
+
+
+# ---------------------------------------------------------------- firm, edition and policy
+
+
+class Category(StrEnum):
+    """第一類 / 第二類 / 外國證券商 (Art. 2)."""
+
+    ONE = "1"
+    TWO = "2"
+    FOREIGN = "foreign"
+
+
+class Ciso(Record):
+    """資訊安全長 (Chief Information Security Officer)."""
+
+    appointed: bool = Field(description="是否依內控處理準則第三十六條之二指派資訊安全長")
+    person: PersonRef | None = None
+    rank: str | None = Field(None, description="職級，例如 副總經理")
+
+
+class ParentStandard(Record):
+    """外國證券商依循母集團規範的聲明 (Art. 2 item 10)."""
+
+    used: bool
+    name: str | None = None
+    equivalence: str | None = Field(None, description="母集團規範較佳之說明")
+
+
+class EditionRecord(Record):
+    """One approved or draft edition (版次) of the handbook."""
+
+    number: Text = Field(description="版次，例如 2026.2")
+    title: str | None = None
+    status: Literal["draft", "approved"] = "draft"
+    effective_date: dt.date | None = None
+    approved_by: str | None = Field(None, description="核定人（姓名與職稱）")
+    approval_date: dt.date | None = None
+    approval_ref: str | None = Field(None, description="核定依據，例如 董事會決議字號")
+    changes: TextList = Field(default_factory=list, description="本版修訂重點")
+
+
+class TradingHours(Record):
+    """The exchange's regular session (營業細則 Art. 3), configurable."""
+
+    start: TimeOfDay = Field(default_factory=lambda: dt.time(9, 0))
+    end: TimeOfDay = Field(default_factory=lambda: dt.time(13, 30))
+
+
+StandbyType = Literal["hot", "warm", "cold", "none"]
+
+
+def _default_standby_rto() -> dict[StandbyType, int]:
+    return {"hot": 15, "warm": 240, "cold": 2880}
+
+
+class Policy(Record):
+    """Thresholds the checks use; values the notes mark as inferred are configurable here."""
+
+    drill_period_months: int = Field(12, ge=1, description="每個核心系統至少演練一次的期間（月）")
+    scenario_rotation_years: int = Field(
+        3, ge=1, description="所有風險情境輪流演練一輪的週期（年）"
+    )
+    restore_test_months: int = Field(12, ge=1, description="備份回存測試的期間（月）")
+    contact_verify_months: int = Field(6, ge=1, description="聯絡資料須重新確認的期間（月）")
+    bia_review_months: int = Field(12, ge=1, description="營運衝擊分析須重新檢視的期間（月）")
+    eos_warning_months: int = Field(12, ge=1, description="產品停止支援前須有因應計畫的期間（月）")
+    call_tree_max_fanout: int = Field(5, ge=1, description="緊急聯絡樹每人最多聯絡人數")
+    backup_min_copies: int = Field(3, ge=1)
+    backup_min_media: int = Field(2, ge=1)
+    backup_min_offsite: int = Field(1, ge=0)
+    standby_best_rto: dict[StandbyType, Minutes] = Field(
+        default_factory=_default_standby_rto,
+        description="各備援架構能達到的最短 RTO（推論值，可調整）",
+    )
+    incident_initial_report: Minutes = Field(30, description="資安事件初報時限（推論值，可調整）")
+    training_hours_security: float = Field(15, ge=0, description="資安人員每年訓練時數")
+    training_hours_general: float = Field(3, ge=0, description="一般使用者每年資安訓練時數")
+    trading_hours: TradingHours = Field(default_factory=TradingHours)
+
+
+class Firm(Record):
+    """The securities firm, its category, and the edition being produced."""
+
+    name: Text = Field(description="公司全名")
+    short_name: Text
+    name_en: str | None = None
+    broker_code: Text = Field(description="證券商代號")
+    category: Category
+    ciso: Ciso
+    parent_standard: ParentStandard | None = None
+    brokerage: bool = Field(True, description="是否經營經紀業務")
+    security_tier: int | None = Field(None, ge=1, le=5, description="資安分級（自行申報）")
+    classification: Text = Field("內部使用", description="文件機密等級標示")
+    date_style: Literal["iso", "roc"] = Field("roc", description="日期顯示：iso 或 民國")
+    address: str | None = None
+    edition: EditionRecord
+    history: list[EditionRecord] = Field(default_factory=list, description="先前版次")
+    policy: Policy = Field(default_factory=Policy)
+
+
+# ---------------------------------------------------------------- people and organisation
+
+
+class Phone(Record):
+    """A phone number with its kind."""
+
+    kind: Literal["office", "mobile", "home", "hotline", "fax", "satellite"] = "office"
+    number: Text
+    ext: str | None = None
+    private: bool = Field(False, description="個人號碼（僅限 BCP 小組版本顯示）")
+
+
+class Person(Record):
+    """A member of staff who has a part in the plan."""
+
+    id: Id
+    name: Text
+    title: Text = Field(description="職稱")
+    department: Text
+    phones: list[Phone] = Field(min_length=1)
+    email: str | None = None
+    last_verified: dt.date | None = Field(None, description="聯絡資料最後確認日")
+
+
+class Party(Record):
+    """An external party: exchange, regulator, ISAC, emergency service or vendor hotline."""
+
+    id: Id
+    name: Text
+    kind: Literal["exchange", "regulator", "clearing", "isac", "emergency", "vendor", "other"]
+    purpose: str | None = None
+    phones: list[Phone] = Field(min_length=1)
+    email: str | None = None
+    vendor: VendorRef | None = None
+    last_verified: dt.date | None = None
+
+
+class RoleKind(StrEnum):
+    """Task-force role kinds the rules expect (R-ORG-01)."""
+
+    COMMANDER = "commander"
+    IT_RECOVERY = "it_recovery_lead"
+    BUSINESS_RECOVERY = "business_recovery_lead"
+    COMMUNICATIONS = "communications"
+    OTHER = "other"
+
+
+class Role(Record):
+    """A role in the resilience task force, with its holder and deputies (代理人)."""
+
+    id: Id
+    title: Text
+    kind: RoleKind = RoleKind.OTHER
+    person: PersonRef
+    deputies: list[PersonRef] = Field(default_factory=list)
+    duties: TextList = Field(default_factory=list)
+
+
+class Team(Record):
+    """A team (小組) of the task force."""
+
+    id: Id
+    name: Text
+    duties: TextList = Field(default_factory=list)
+    roles: list[Role] = Field(min_length=1)
+    members: list[PersonRef] = Field(default_factory=list)
+
+
+class Organisation(Record):
+    """資訊作業韌性任務編組 (Art. 4)."""
+
+    name: Text = "資訊作業韌性任務編組"
+    established: dt.date | None = None
+    teams: list[Team] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------- businesses and systems
+
+
+class Business(Record):
+    """A core business (核心業務) with its tolerances (Art. 2, 4)."""
+
+    id: Id
+    name: Text
+    description: str | None = None
+    owner: PersonRef
+    mtpd: Minutes = Field(description="最大可容忍中斷時間")
+    rto: Minutes
+    rpo: Minutes
+    minimum_service_level: str | None = Field(None, description="最小可接受服務水準")
+    systems: list[SystemRef] = Field(default_factory=list, description="支援此業務的系統")
+
+
+class Impact(Record):
+    """The BIA impact of an outage that has lasted ``after``."""
+
+    after: Minutes
+    level: Literal["low", "medium", "high", "critical"]
+    description: Text
+
+
+class Step(Record):
+    """One step of a procedure: who does what, and how long it should take."""
+
+    action: Text
+    role: RoleRef | None = None
+    minutes: int | None = Field(None, ge=0, description="預計所需分鐘")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"action": value} if isinstance(value, str) else value
+
+
+class Standby(Record):
+    """The standby (備援) architecture of a system."""
+
+    type: StandbyType
+    primary_site: SiteRef
+    standby_sites: list[SiteRef] = Field(default_factory=list)
+    description: str | None = None
+
+
+DataClass = Literal["confidential", "sensitive", "internal", "public"]
+
+
+class System(Record):
+    """An information system; core systems carry RTO/RPO and a recovery procedure."""
+
+    id: Id
+    name: Text
+    core: bool
+    description: str | None = None
+    owner: PersonRef
+    rto: Minutes | None = None
+    rpo: Minutes | None = None
+    data_classification: DataClass = "internal"
+    standby: Standby
+    depends_on: list[SystemRef] = Field(default_factory=list)
+    vendors: list[VendorRef] = Field(default_factory=list)
+    impacts: list[Impact] = Field(default_factory=list, description="營運衝擊（隨中斷時間）")
+    procedure: list[Step] = Field(default_factory=list, description="復原程序")
+    bia_reviewed: dt.date | None = None
+
+
+# ---------------------------------------------------------------- backups and sites
+
+
+class BackupCopy(Record):
+    """Where one copy of a backup set is kept."""
+
+    media: Literal["disk", "tape", "object", "optical", "cloud", "replica"]
+    site: SiteRef
+    offline: bool = False
+    immutable: bool = False
+
+
+class RestoreTest(Record):
+    """A restore test of a backup set."""
+
+    date: dt.date
+    result: Literal["pass", "fail"]
+    duration: Minutes | None = None
+    notes: str | None = None
+
+
+class BackupSet(Record):
+    """A backup set of one system (Art. 5)."""
+
+    id: Id
+    system: SystemRef
+    name: Text
+    frequency: Minutes = Field(description="備份間隔")
+    type: Literal["full", "incremental", "differential", "replication", "snapshot"]
+    method: Literal["sync", "async", "offline", "online"]
+    encrypted: bool
+    retention: Minutes
+    copies: list[BackupCopy] = Field(min_length=1)
+    restore_tests: list[RestoreTest] = Field(default_factory=list)
+
+
+class Facilities(Record):
+    """Supporting facilities of a site (Art. 6.1)."""
+
+    power: str | None = None
+    ups: str | None = None
+    generator: str | None = None
+    hvac: str | None = None
+    monitoring: str | None = None
+    fire_suppression: str | None = None
+
+
+class Site(Record):
+    """A data centre, vault or office."""
+
+    id: Id
+    name: Text
+    kind: Literal["primary", "dr", "vault", "office"]
+    city: Text
+    address: str | None = None
+    hazard_zones: list[Text] = Field(default_factory=list, description="災害潛勢區")
+    facilities: Facilities = Field(default_factory=Facilities)
+
+
+# ---------------------------------------------------------------- scenarios and drills
+
+
+class Notification(Record):
+    """Who must be told, by when, and how."""
+
+    to: ContactRef
+    deadline: Minutes
+    method: str | None = None
+    content: str | None = None
+
+
+class Scenario(Record):
+    """A risk scenario (風險情境) with its response (Art. 7)."""
+
+    id: Id
+    name: Text
+    category: Literal["natural", "man_made", "cyber"]
+    description: str | None = None
+    activation: TextList = Field(min_length=1, description="啟動條件")
+    systems: list[SystemRef] = Field(default_factory=list)
+    response: list[Step] = Field(min_length=1, description="應變措施")
+    mitigation: list[Step] = Field(default_factory=list, description="減災措施")
+    recovery: list[Step] = Field(default_factory=list, description="復原措施")
+    notifications: list[Notification] = Field(default_factory=list)
+    contact_tree: TreeRef | None = None
+
+
+DrillType = Literal[
+    "failover_same_site",
+    "failover_offsite",
+    "restore_same_site",
+    "restore_offsite",
+    "tabletop",
+    "call_tree",
+]
+
+
+class DrillResult(Record):
+    """What a drill measured for one system."""
+
+    system: SystemRef
+    recovery_time: Minutes | None = None
+    data_loss: Minutes | None = None
+    notes: str | None = None
+
+
+class Finding(Record):
+    """A finding of the post-drill review and its corrective action."""
+
+    description: Text
+    action: Text
+    owner: PersonRef
+    due: dt.date
+    status: Literal["open", "done"] = "open"
+
+
+class Review(Record):
+    """演練後檢討會議."""
+
+    date: dt.date
+    minutes_ref: str | None = None
+    business_verified: bool = False
+
+
+class Drill(Record):
+    """A planned or past drill (Art. 3, 8)."""
+
+    id: Id
+    title: Text
+    date: dt.date
+    start: TimeOfDay
+    end: TimeOfDay
+    type: DrillType
+    scenario: ScenarioRef
+    systems: list[SystemRef] = Field(default_factory=list)
+    participants: list[PersonRef] = Field(default_factory=list)
+    vendors: list[VendorRef] = Field(default_factory=list)
+    status: Literal["planned", "done", "cancelled"] = "planned"
+    results: list[DrillResult] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    review: Review | None = None
+
+
+# ---------------------------------------------------------------- vendors
+
+
+class Contract(Record):
+    """The outsourcing contract."""
+
+    id: Text
+    start: dt.date
+    end: dt.date | None = None
+
+
+class Product(Record):
+    """A product the vendor supplies, with its end of support."""
+
+    name: Text
+    version: str | None = None
+    end_of_support: dt.date | None = None
+
+
+class Clause(Record):
+    """A clause of the contract catalogue found in this vendor's contract."""
+
+    key: Text
+    section: str | None = Field(None, description="契約條次")
+
+
+Cause = Literal[
+    "disaster_or_cyber",
+    "equipment_failure_or_change",
+    "function_or_architecture_change",
+    "eol_no_support",
+]
+
+
+class Commitment(Record):
+    """The vendor's recovery commitment for one cause of disruption (Art. 9.1)."""
+
+    cause: Cause
+    system: SystemRef
+    rto: Minutes | None = None
+    rpo: Minutes | None = None
+
+
+class VendorContact(Record):
+    """A named contact at the vendor."""
+
+    name: Text
+    role: str | None = None
+    phones: list[Phone] = Field(default_factory=list)
+    email: str | None = None
+
+
+class Vendor(Record):
+    """An outsourcing vendor (Art. 9)."""
+
+    id: Id
+    name: Text
+    services: TextList = Field(min_length=1)
+    systems: list[SystemRef] = Field(default_factory=list)
+    contract: Contract | None = None
+    products: list[Product] = Field(default_factory=list)
+    clauses: list[Clause] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(default_factory=list)
+    contacts: list[VendorContact] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- contact trees, training
+
+
+class TreeNode(Record):
+    """A person in a call tree and the people they call next."""
+
+    person: PersonRef
+    deputy: PersonRef | None = None
+    calls: list[TreeNode] = Field(default_factory=list)
+
+
+class ContactTree(Record):
+    """緊急聯絡樹."""
+
+    id: Id
+    name: Text
+    activation: list[ScenarioRef] = Field(default_factory=list)
+    target: Minutes = Field(description="完成聯絡的目標時間")
+    root: TreeNode
+
+
+class Training(Record):
+    """A training session or exercise of the task force (Art. 8)."""
+
+    id: Id
+    date: dt.date
+    title: Text
+    kind: Literal["course", "exercise", "awareness", "briefing"] = "course"
+    hours: float = Field(gt=0)
+    participants: list[PersonRef] = Field(min_length=1)
+    content: str | None = None
+
+
+class Term(Record):
+    """A glossary term added by the firm."""
+
+    term: Text
+    abbr: str | None = None
+    english: str | None = None
+    definition: Text
+
+
+class Closure(Record):
+    """A day the exchange is closed that the holiday calendar does not know."""
+
+    date: dt.date
+    reason: Text
+
+
+class FirmData(BaseModel):
+    """All sections of ``firm_data/``; each section may sit in any file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    firm: Firm
+    organisation: Organisation
+    people: list[Person] = Field(min_length=1)
+    parties: list[Party] = Field(default_factory=list)
+    businesses: list[Business] = Field(min_length=1)
+    systems: list[System] = Field(min_length=1)
+    backups: list[BackupSet] = Field(default_factory=list)
+    sites: list[Site] = Field(min_length=1)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    drills: list[Drill] = Field(default_factory=list)
+    vendors: list[Vendor] = Field(default_factory=list)
+    contact_trees: list[ContactTree] = Field(default_factory=list)
+    training: list[Training] = Field(default_factory=list)
+    glossary: list[Term] = Field(default_factory=list)
+    closures: list[Closure] = Field(default_factory=list)
+
+    def roles(self) -> list[Role]:
+        """Every task-force role of every team."""
+        return [role for team in self.organisation.teams for role in team.roles]
+
+    def core_systems(self) -> list[System]:
+        """Systems marked core, in data order."""
+        return [s for s in self.systems if s.core]
+
+    def backups_of(self, system_id: str) -> list[BackupSet]:
+        """Backup sets of one system."""
+        return [b for b in self.backups if b.system == system_id]
+
+    def businesses_of(self, system_id: str) -> list[Business]:
+        """Core businesses a system supports."""
+        return [b for b in self.businesses if system_id in b.systems]

@@ -1,0 +1,168 @@
+"""Decide which pages the handbook has, which template renders each, and with what data."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from generator.model import FirmData, Role, System, Team
+
+ARTICLE_SLUGS = {
+    1: "purpose",
+    2: "definitions",
+    3: "drills",
+    4: "organisation",
+    5: "backup",
+    6: "data-centres",
+    7: "emergency-response",
+    8: "training",
+    9: "outsourcing",
+    10: "enactment",
+}
+CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: where it goes, which templates may render it, and its data."""
+
+    dest: str
+    title: str
+    candidates: list[str]
+    context: dict[str, Any] = field(default_factory=dict)
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class NavSection:
+    """A section of the site navigation."""
+
+    title: str
+    pages: list[PageSpec]
+
+
+@functools.cache
+def _package_yaml(name: str) -> Any:
+    text = resources.files("generator").joinpath("data", name).read_text(encoding="utf-8")
+    return YAML(typ="safe").load(text)
+
+
+def rules() -> list[dict[str, Any]]:
+    """The articles of the rules, as shipped in ``generator/data/rules.yaml``."""
+    articles: list[dict[str, Any]] = _package_yaml("rules.yaml")["articles"]
+    return articles
+
+
+def glossary_terms() -> list[dict[str, Any]]:
+    """The glossary shipped with the generator (Art. 2 definitions and abbreviations)."""
+    keys = ("term", "abbr", "english", "definition", "source")
+    return [{k: t.get(k) for k in keys} for t in _package_yaml("glossary.yaml")["terms"]]
+
+
+def article_title(number: int) -> str:
+    """「第四條」 for 4."""
+    if number == 10:
+        return "第十條"
+    return f"第{CHINESE_NUMBERS[number - 1]}條"
+
+
+def _role_index(firm: FirmData) -> dict[str, tuple[Role, Team]]:
+    return {role.id: (role, team) for team in firm.organisation.teams for role in team.roles}
+
+
+def common_context(firm: FirmData) -> dict[str, Any]:
+    """Lookups every template may use."""
+    return {
+        "data": firm,
+        "firm": firm.firm,
+        "edition": firm.firm.edition,
+        "people": {p.id: p for p in firm.people},
+        "parties": {p.id: p for p in firm.parties},
+        "roles": _role_index(firm),
+        "systems": {s.id: s for s in firm.systems},
+        "businesses": {b.id: b for b in firm.businesses},
+        "sites": {s.id: s for s in firm.sites},
+        "scenarios": {s.id: s for s in firm.scenarios},
+        "vendors": {v.id: v for v in firm.vendors},
+        "trees": {t.id: t for t in firm.contact_trees},
+        "abbreviations": _abbreviations(firm),
+    }
+
+
+def _abbreviations(firm: FirmData) -> list[tuple[str, str]]:
+    found = {}
+    for term in [*glossary_terms(), *(t.model_dump() for t in firm.glossary)]:
+        if term.get("abbr"):
+            english = f"（{term['english']}）" if term.get("english") else ""
+            found[term["abbr"]] = f"{term['term']}{english}"
+    return sorted(found.items())
+
+
+def system_view(firm: FirmData, system: System) -> dict[str, Any]:
+    """What a recovery-procedure page needs about one system, precomputed."""
+    elapsed = 0
+    steps = []
+    for number, step in enumerate(system.procedure, start=1):
+        elapsed += step.minutes or 0
+        steps.append({"number": number, "step": step, "elapsed": elapsed})
+    return {
+        "system": system,
+        "businesses": firm.businesses_of(system.id),
+        "backups": firm.backups_of(system.id),
+        "steps": steps,
+        "total_minutes": elapsed,
+        "scenarios": [s for s in firm.scenarios if system.id in s.systems],
+        "drills": [d for d in firm.drills if system.id in d.systems],
+        "dependants": [s for s in firm.systems if system.id in s.depends_on],
+    }
+
+
+def plan(firm: FirmData) -> list[NavSection]:
+    """Every generated page, grouped as the navigation shows them."""
+    base = common_context(firm)
+    articles = [_article_page(article, base) for article in rules()]
+    home = PageSpec("index.md", "首頁", ["pages/home.md.j2"], {**base, "nav_articles": articles})
+    bia = PageSpec("bia.md", "營運衝擊分析", ["pages/bia.md.j2"], base)
+    systems = [
+        PageSpec(
+            f"systems/{s.id}.md",
+            s.name,
+            [f"pages/system-{s.id}.md.j2", "pages/system.md.j2"],
+            {**base, **system_view(firm, s)},
+        )
+        for s in firm.core_systems()
+    ]
+    glossary = PageSpec(
+        "glossary.md",
+        "名詞解釋",
+        ["pages/glossary.md.j2"],
+        {**base, "terms": glossary_terms(), "firm_terms": firm.glossary},
+    )
+    return [
+        NavSection("", [home]),
+        NavSection("規範與本公司作法", articles),
+        NavSection("營運衝擊分析", [bia]),
+        NavSection("核心系統復原程序", systems),
+        NavSection("", [glossary]),
+    ]
+
+
+def _article_page(article: dict[str, Any], base: dict[str, Any]) -> PageSpec:
+    number = int(article["number"])
+    slug = ARTICLE_SLUGS[number]
+    heading = f"{article_title(number)} {article['title']}"
+    return PageSpec(
+        f"articles/{number:02d}-{slug}.md",
+        heading,
+        [f"pages/article-{number:02d}.md.j2", "pages/article.md.j2"],
+        {**base, "article": article, "heading": heading, "number": number},
+    )
+
+
+def all_pages(sections: list[NavSection]) -> list[PageSpec]:
+    """The pages of every section, in navigation order."""
+    return [page for section in sections for page in section.pages]

@@ -1,0 +1,195 @@
+"""The one Jinja environment: sandboxed, strict, escaping every data value it prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import markupsafe
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplatesNotFound,
+    TemplateSyntaxError,
+    pass_context,
+)
+from jinja2 import (
+    TemplateError as JinjaError,
+)
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator.errors import Location, TemplateError, error
+from generator.labels import label
+from generator.load import display_path
+
+_MD_ESCAPE = re.compile(r"([\\`*_\[\]{}|])")
+_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)")
+
+
+class Md(str):
+    """Markdown (or HTML) that is already safe: printed as is, never escaped again."""
+
+    __slots__ = ()
+
+
+def escape_md(value: str) -> str:
+    """Escape text so Markdown and HTML show it literally, on one line."""
+    text = " ".join(value.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_ESCAPE.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def format_minutes(minutes: int | None) -> str:
+    """Minutes in zh-TW: 「4 小時」、「1 天」、「1 小時 30 分鐘」."""
+    if minutes is None:
+        return "未訂定"
+    if minutes == 0:
+        return "0 分鐘"
+    parts = []
+    for size, unit in ((1440, "天"), (60, "小時"), (1, "分鐘")):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count} {unit}")
+    return " ".join(parts)
+
+
+def format_date(value: dt.date | None, style: str) -> str:
+    """A date as ISO (2026-12-01) or ROC (民國115年12月1日)."""
+    if value is None:
+        return "—"
+    if style == "roc":
+        return f"民國{value.year - 1911}年{value.month}月{value.day}日"
+    return value.isoformat()
+
+
+def _finalize(style: str) -> Any:
+    def finalize(value: Any) -> str:
+        if isinstance(value, Md):
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, dt.datetime):
+            return escape_md(value.isoformat(sep=" ", timespec="minutes"))
+        if isinstance(value, dt.date):
+            return format_date(value, style)
+        if isinstance(value, dt.time):
+            return value.strftime("%H:%M")
+        if isinstance(value, Enum):
+            return escape_md(str(value.value))
+        return escape_md(str(value))
+
+    return finalize
+
+
+def _paragraphs(value: str | None) -> Md:
+    """Multi-line text as escaped Markdown paragraphs."""
+    if not value:
+        return Md("")
+    blocks = [b for b in re.split(r"\n\s*\n", value.strip()) if b.strip()]
+    return Md("\n\n".join(escape_md(b) for b in blocks))
+
+
+def _html(value: Any) -> Md:
+    return Md(str(markupsafe.escape(value)))
+
+
+def _join(values: Iterable[Any], sep: str = "、") -> Md:
+    """Join values, escaping each (Md values stay as they are)."""
+    out = [v if isinstance(v, Md) else escape_md(str(v)) for v in values]
+    return Md(sep.join(out))
+
+
+@pass_context
+def _href(context: Any, target: str, folder: str | None = None) -> Md:
+    """Relative link from the page being rendered to ``target`` (or ``folder/target.md``)."""
+    dest = f"{folder}/{target}.md" if folder else target
+    here = posixpath.dirname(str(context["page_dest"])) or "."
+    return Md(posixpath.relpath(dest, here))
+
+
+def make_env(templates: Path, overrides: Path | None, date_style: str) -> SandboxedEnvironment:
+    """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names."""
+    loaders: list[Any] = []
+    if overrides is not None and overrides.is_dir():
+        loaders.append(FileSystemLoader(overrides))
+    loaders.append(FileSystemLoader(templates))
+    loaders.append(PrefixLoader({"default": FileSystemLoader(templates)}, delimiter=":"))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize(date_style),
+    )
+    env.filters.update(
+        {
+            "duration": lambda m: format_minutes(m),
+            "date": lambda d: format_date(d, date_style),
+            "label": lambda v, kind: label(kind, v),
+            "paragraphs": _paragraphs,
+            "html": _html,
+            "join_md": _join,
+            "md": lambda v: Md(str(v)),
+            "href": _href,
+            "yaml_str": lambda v: Md(json.dumps(str(v), ensure_ascii=False)),
+            "esc": lambda v: Md(escape_md(str(v))),
+        }
+    )
+    return env
+
+
+def render(
+    env: SandboxedEnvironment, candidates: list[str], context: Mapping[str, Any], dest: str
+) -> str:
+    """Render the first template of ``candidates`` that exists; errors name template and page."""
+    try:
+        template = env.select_template(candidates)
+        return template.render(**context, page_dest=dest)
+    except (TemplateNotFound, TemplatesNotFound) as exc:
+        names = "、".join(candidates)
+        issue = error("template-missing", f"找不到模板 {names}（產生頁面 {dest} 時）", None)
+        raise TemplateError([issue]) from exc
+    except TemplateSyntaxError as exc:
+        where = Location(_shown(exc.filename or exc.name or "?"), exc.lineno, 1)
+        issue = error(
+            "template-syntax", f"模板語法錯誤：{exc.message}（產生頁面 {dest} 時）", where
+        )
+        raise TemplateError([issue]) from exc
+    except (JinjaError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        issue = error(
+            "template-render",
+            f"套用模板時發生錯誤：{exc}（產生頁面 {dest} 時）",
+            _template_frame(exc),
+        )
+        raise TemplateError([issue]) from exc
+
+
+def _shown(filename: str) -> str:
+    return display_path(Path(filename)) if filename != "?" else filename
+
+
+def _template_frame(exc: BaseException) -> Location | None:
+    """The deepest template line in the traceback, which Jinja maps to template source."""
+    found = None
+    tb = exc.__traceback__ if exc.__traceback__ else sys.exc_info()[2]
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = Location(_shown(filename), tb.tb_lineno, 1)
+        tb = tb.tb_next
+    return found
