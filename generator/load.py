@@ -9,7 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import Issue, Location, error
@@ -52,14 +52,48 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+class _Constructor(RoundTripConstructor):  # type: ignore[misc]
+    """Keeps an impossible date (2026-02-30) as text, so validation reports it with the rest."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return str(node.value)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
 
 
+_SYNTAX_PROBLEMS = {
+    "found unexpected end of stream": "檔案意外結束（可能是引號或括號未成對）",
+    "found character '\\t' that cannot start any token": "出現 Tab 字元；YAML 縮排只能用空白",
+    "mapping values are not allowed here": "此處不能出現「: 」（可能是縮排錯誤，或文字含冒號需加引號）",
+    "could not find expected ':'": "找不到預期的「:」",
+    "did not find expected key": "縮排不一致，找不到預期的欄位",
+    "did not find expected '-' indicator": "縮排不一致，找不到預期的清單項目「- 」",
+    "found undefined alias": "引用了未定義的錨點（*alias）",
+}
+
+
+def _syntax_text(problem: str) -> str:
+    for english, chinese in _SYNTAX_PROBLEMS.items():
+        if problem.startswith(english):
+            return f"{chinese}（{problem}）"
+    return problem
+
+
 def _mark_location(shown: str, exc: MarkedYAMLError) -> Location:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "end of stream" in str(exc.problem):
+        mark = exc.context_mark
     if mark is None:
         return Location(shown)
     return Location(shown, mark.line + 1, mark.column + 1)
@@ -71,7 +105,7 @@ def _syntax_issue(shown: str, exc: YAMLError) -> Issue:
         first = Location(shown, exc.context_mark.line + 1, exc.context_mark.column + 1)
         return error(
             "duplicate-key",
-            f"同一層中重複的欄位「{key}」，第一次出現在 {first}",
+            f"重複的欄位「{key}」（所在的對應起始於 {first}）",
             _mark_location(shown, exc),
             "刪除或合併重複的欄位；YAML 不允許同一層有兩個相同的鍵。",
         )
@@ -79,7 +113,7 @@ def _syntax_issue(shown: str, exc: YAMLError) -> Issue:
         problem = (exc.problem or exc.context or "無法解析").strip()
         return error(
             "yaml-syntax",
-            f"YAML 語法錯誤：{problem}",
+            f"YAML 語法錯誤：{_syntax_text(problem)}",
             _mark_location(shown, exc),
             "檢查縮排（只能用空白，不能用 Tab）、冒號後的空白與引號是否成對。",
         )

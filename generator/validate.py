@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, Literal, get_args, get_origin
@@ -21,8 +22,8 @@ _TYPE_WORDS = {
     "int_from_float": "整數",
     "float_type": "數字",
     "float_parsing": "數字",
-    "bool_type": "true 或 false",
-    "bool_parsing": "true 或 false",
+    "bool_type": " true 或 false",
+    "bool_parsing": " true 或 false",
     "list_type": "清單（每項以「- 」開頭）",
     "dict_type": "對應（「欄位: 值」）",
     "model_type": "對應（「欄位: 值」）",
@@ -78,12 +79,12 @@ def _shown(value: Any) -> str:
 def _to_issue(err: ErrorDetails, raw: RawFirm, data_dir: str) -> Issue:
     loc: DataPath = tuple(part for part in err["loc"] if isinstance(part, str | int))
     kind = err["type"]
-    field_name = _field_label(loc)
+    field_name = _field_label(loc, raw)
     if kind == "missing":
         where = raw.sources.find(loc[:-1]) or Location(data_dir)
         if len(loc) == 1:
             return error("missing-section", f"缺少區段「{loc[0]}」", where, _section_hint())
-        return error("missing-field", f"{_owner_label(loc)}缺少必填欄位「{loc[-1]}」", where)
+        return error("missing-field", f"{_owner_label(loc, raw)}缺少必填欄位「{loc[-1]}」", where)
     if kind == "extra_forbidden":
         return _unknown_key(loc, raw)
     where = raw.sources.find(loc) or Location(data_dir)
@@ -98,13 +99,17 @@ def _to_issue(err: ErrorDetails, raw: RawFirm, data_dir: str) -> Issue:
             "日期請寫成 YYYY-MM-DD（西元），例如 2026-03-15",
         )
     if kind in ("literal_error", "enum"):
-        allowed = str((err.get("ctx") or {}).get("expected", ""))
+        expected = str((err.get("ctx") or {}).get("expected", ""))
+        allowed = "、".join(re.findall(r"'([^']*)'", expected)) or expected
         return error(
             "invalid-choice", f"{field_name}：「{value}」不是允許的值；可用的值：{allowed}", where
         )
     if kind in _TYPE_WORDS:
+        hint = None
+        if kind == "string_type" and isinstance(err.get("input"), int | float):
+            hint = f'像數字的文字請加上引號，例如 "{value}"'
         return error(
-            "wrong-type", f"{field_name}：應為{_TYPE_WORDS[kind]}，但寫的是「{value}」", where
+            "wrong-type", f"{field_name}：應為{_TYPE_WORDS[kind]}，但寫的是「{value}」", where, hint
         )
     return _other_issue(err, loc, where, field_name, value)
 
@@ -131,17 +136,29 @@ def _section_hint() -> str:
     return "在 firm_data/ 的任一 YAML 檔加入這個區段；各區段的格式見 docs/reference/data-format.md"
 
 
-def _field_label(loc: DataPath) -> str:
-    """``systems[3].standby.type`` in the user's own terms."""
+def _field_label(loc: DataPath, raw: RawFirm) -> str:
+    """``systems[3]（oms）.standby.type``: the path, with the record's id where it has one."""
     text = ""
+    node: Any = raw.data
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+        node = _child(node, part)
+        if isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+            text += f"（{node['id']}）"
     return f"欄位「{text}」"
 
 
-def _owner_label(loc: DataPath) -> str:
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(part, int) and isinstance(node, list) and part < len(node):
+        return node[part]
+    if isinstance(part, str) and isinstance(node, dict):
+        return node.get(part)
+    return None
+
+
+def _owner_label(loc: DataPath, raw: RawFirm) -> str:
     owner = loc[:-1]
-    return f"{_field_label(owner)}" if owner else ""
+    return f"{_field_label(owner, raw)}" if owner else ""
 
 
 def _unknown_key(loc: DataPath, raw: RawFirm) -> Issue:
@@ -152,7 +169,7 @@ def _unknown_key(loc: DataPath, raw: RawFirm) -> Issue:
     hint = f"你是不是要寫「{close[0]}」？" if close else None
     if not hint and allowed:
         hint = "可用的欄位：" + "、".join(allowed)
-    owner = _owner_label(loc)
+    owner = _owner_label(loc, raw)
     where_text = f"{owner}中" if owner else "最上層"
     return error("unknown-key", f"{where_text}有未知的欄位「{name}」", where, hint)
 
