@@ -150,7 +150,7 @@ def build(project: Project) -> Generated:
     """Generate, then build the site into a staging folder that replaces ``site/`` at the end."""
     result = generate(project)
     with staged_dir(project.site) as staging:
-        build_site(project.engine_config, staging, project.user_dict)
+        build_site(project.engine_config, staging, project.user_dict, project.docs)
     return result
 
 

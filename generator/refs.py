@@ -100,7 +100,7 @@ def _dangling(
     known = [k for c in target.collections for k in index.records.get(c, {})]
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
     defined = _defined_where(target, section_files)
-    hint = f"{target.label}定義在 {defined}"
+    hint = f"{target.label}定義在 {defined}" if defined else f"尚未定義任何{target.label}"
     if close:
         hint = f"你是不是要寫「{close[0]}」？{hint}"
     return error(
@@ -116,7 +116,7 @@ def _defined_where(target: Ref, section_files: dict[str, list[str]]) -> str:
     for collection in target.collections:
         section = "organisation" if collection in ("roles", "teams") else collection
         places.extend(section_files.get(section, []))
-    return "、".join(dict.fromkeys(places)) or f"區段 {'/'.join(target.collections)}（尚未定義）"
+    return "、".join(dict.fromkeys(places))
 
 
 def _dotted(path: DataPath) -> str:

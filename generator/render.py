@@ -33,7 +33,7 @@ from generator.labels import label
 from generator.load import display_path
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}|])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+\.)")
+_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=\.))")
 
 
 class Md(str):
@@ -47,7 +47,14 @@ def escape_md(value: str) -> str:
     text = " ".join(value.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_ESCAPE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    lead, mark = match.group(1), match.group(2)
+    if mark[0].isdigit():
+        return f"{lead}{mark}\\"
+    return f"{lead}\\{mark}"
 
 
 def format_minutes(minutes: int | None) -> str:

@@ -84,7 +84,9 @@ def _engine_env(user_dict: Path | None) -> Iterator[_Collect]:
         os.environ.update(saved)
 
 
-def build_site(config_file: Path, site_dir: Path, user_dict: Path | None) -> None:
+def build_site(
+    config_file: Path, site_dir: Path, user_dict: Path | None, hand_docs: Path | None = None
+) -> None:
     """Run a strict MkDocs build of ``config_file`` into ``site_dir``."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -95,17 +97,37 @@ def build_site(config_file: Path, site_dir: Path, user_dict: Path | None) -> Non
             config = load_config(str(config_file), site_dir=str(site_dir.resolve()), strict=True)
             build(config)
         except MkDocsException as exc:
-            raise _engine_failure(config_file, collect.messages, str(exc)) from exc
+            raise _engine_failure(config_file, collect.messages, str(exc), hand_docs) from exc
         except OSError as exc:
             shown = display_path(config_file)
             issue = error("site-io", f"網站建置時無法讀寫檔案：{exc}", Location(shown))
             raise OutputError([issue]) from exc
 
 
-def _engine_failure(config_file: Path, messages: list[str], summary: str) -> TemplateError:
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+
+
+def _warning_location(message: str, config_file: Path, hand_docs: Path | None) -> Location:
+    """The Markdown file a MkDocs warning is about: hand-written or generated."""
+    match = _DOC_FILE.search(message)
+    if match:
+        for root in (hand_docs, config_file.parent / "docs"):
+            if root is not None and (root / match.group(1)).is_file():
+                return Location(display_path(root / match.group(1)))
+    return Location(display_path(config_file))
+
+
+def _engine_failure(
+    config_file: Path, messages: list[str], summary: str, hand_docs: Path | None
+) -> TemplateError:
     shown = display_path(config_file)
     issues: list[Issue] = [
-        error("site-warning", f"MkDocs：{' '.join(m.split())}", Location(shown)) for m in messages
+        error(
+            "site-warning",
+            f"MkDocs：{' '.join(m.split())}",
+            _warning_location(m, config_file, hand_docs),
+        )
+        for m in messages
     ]
     issues.append(error("site-build", f"網站建置失敗：{summary}", Location(shown)))
     return TemplateError(issues)

@@ -1,0 +1,132 @@
+"""The Jinja environment: escaping, sandbox, strict undefined, firm overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from generator.errors import TemplateError
+from generator.render import Md, escape_md, make_env, render
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<script>alert(1)</script>",
+        "**粗體** _斜體_ `code`",
+        "[連結](http://example.com)",
+        "a | b | c",
+        "# 不是標題",
+        "- 不是清單",
+        "1. 不是編號",
+        "R&D 部門 <b>",
+        "{: #attr }",
+        "\\反斜線\\",
+    ],
+)
+def test_escaped_values_render_literally(value: str) -> None:
+    html = markdown.markdown(escape_md(value), extensions=["tables", "attr_list"])
+    text = html.removeprefix("<p>").removesuffix("</p>")
+    assert "<script>" not in html and "<a " not in html and "<strong>" not in html
+    assert text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">") == value
+
+
+def test_escaped_value_stays_in_its_table_cell() -> None:
+    source = f"| a | b |\n| --- | --- |\n| {escape_md('x | y')} | z |\n"
+    html = markdown.markdown(source, extensions=["tables"])
+    assert html.count("<td>") == 2
+
+
+def test_data_is_never_rendered_as_template_source(tmp_path: Path) -> None:
+    templates = tree(tmp_path / "t", {"page.md.j2": "名稱：{{ name }}\n"})
+    env = make_env(templates, None, "iso")
+    out = render(env, ["page.md.j2"], {"name": "{{ 7 * 7 }}{% raw %}"}, "page.md")
+    assert out == "名稱：\\{\\{ 7 \\* 7 \\}\\}\\{% raw %\\}\n"
+
+
+def test_md_values_pass_through_unescaped(tmp_path: Path) -> None:
+    templates = tree(tmp_path / "t", {"p.md.j2": "{{ a }} {{ b }}\n"})
+    env = make_env(templates, None, "iso")
+    assert (
+        render(env, ["p.md.j2"], {"a": Md("**x**"), "b": "**x**"}, "p.md")
+        == "**x** \\*\\*x\\*\\*\n"
+    )
+
+
+def test_sandbox_blocks_python_internals(tmp_path: Path) -> None:
+    templates = tree(tmp_path / "t", {"p.md.j2": "{{ ''.__class__.__mro__ }}\n"})
+    env = make_env(templates, None, "iso")
+    with pytest.raises(TemplateError) as info:
+        render(env, ["p.md.j2"], {}, "p.md")
+    assert info.value.issues[0].code == "template-render"
+
+
+def test_undefined_names_fail_with_template_line(tmp_path: Path) -> None:
+    templates = tree(tmp_path / "t", {"p.md.j2": "first line\n{{ missing }}\n"})
+    env = make_env(templates, None, "iso")
+    with pytest.raises(TemplateError) as info:
+        render(env, ["p.md.j2"], {}, "p.md")
+    issue = info.value.issues[0]
+    assert issue.location is not None
+    assert issue.location.path.endswith("t/p.md.j2")
+    assert issue.location.line == 2
+    assert "p.md" in issue.message
+
+
+def test_override_replaces_a_whole_template(tmp_path: Path) -> None:
+    templates = tree(tmp_path / "t", {"pages/x.md.j2": "default\n"})
+    overrides = tree(tmp_path / "o", {"pages/x.md.j2": "firm's own\n"})
+    env = make_env(templates, overrides, "iso")
+    assert render(env, ["pages/x.md.j2"], {}, "x.md") == "firm's own\n"
+
+
+def test_override_extends_default_and_replaces_one_block(tmp_path: Path) -> None:
+    templates = tree(
+        tmp_path / "t",
+        {
+            "pages/x.md.j2": "{% block head %}標題{% endblock %}\n{% block body %}內文{% endblock %}\n"
+        },
+    )
+    overrides = tree(
+        tmp_path / "o",
+        {
+            "pages/x.md.j2": '{% extends "default:pages/x.md.j2" %}'
+            "{% block body %}{{ super() }}，另加本公司說明{% endblock %}"
+        },
+    )
+    env = make_env(templates, overrides, "iso")
+    assert render(env, ["pages/x.md.j2"], {}, "x.md") == "標題內文，另加本公司說明"
+
+
+def test_most_specific_template_wins(tmp_path: Path) -> None:
+    templates = tree(
+        tmp_path / "t", {"pages/system.md.j2": "generic\n", "pages/system-oms.md.j2": "oms\n"}
+    )
+    env = make_env(templates, None, "iso")
+    pick = ["pages/system-oms.md.j2", "pages/system.md.j2"]
+    assert render(env, pick, {}, "x.md") == "oms\n"
+    assert render(env, ["pages/system-crm.md.j2", "pages/system.md.j2"], {}, "x.md") == "generic\n"
+
+
+def test_dates_follow_the_firm_date_style(tmp_path: Path) -> None:
+    import datetime as dt
+
+    templates = tree(tmp_path / "t", {"p.md.j2": "{{ d }}\n"})
+    day = dt.date(2026, 1, 15)
+    assert (
+        render(make_env(templates, None, "roc"), ["p.md.j2"], {"d": day}, "p")
+        == "民國115年1月15日\n"
+    )
+    assert render(make_env(templates, None, "iso"), ["p.md.j2"], {"d": day}, "p") == "2026-01-15\n"

@@ -1,0 +1,196 @@
+"""Whole builds: pages present, no external assets, determinism, no damage on failure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.pipeline import Project, generate
+from tests.conftest import FIRMS, make_project
+
+RESOURCE_TAGS = {"link", "script", "img", "iframe", "source", "audio", "video", "embed", "object"}
+
+
+class _Urls(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.resources: list[str] = []
+        self.anchors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name not in ("src", "href", "data") or value is None:
+                continue
+            (self.resources if tag in RESOURCE_TAGS else self.anchors).append(value)
+
+
+def urls(html: str) -> _Urls:
+    parser = _Urls()
+    parser.feed(html)
+    return parser
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from generator.pipeline import build
+
+    root = make_project(tmp_path_factory.mktemp("built") / "project", FIRMS / "minimal")
+    build(Project.at(root))
+    return root
+
+
+def test_site_has_cover_articles_bia_and_system_pages(built_minimal: Path) -> None:
+    site = built_minimal / "site"
+    expected = [
+        "index.html",
+        "bia/index.html",
+        "glossary/index.html",
+        "systems/oms/index.html",
+        *(
+            f"articles/{n:02d}-{slug}/index.html"
+            for n, slug in [
+                (1, "purpose"),
+                (2, "definitions"),
+                (3, "drills"),
+                (4, "organisation"),
+                (5, "backup"),
+                (6, "data-centres"),
+                (7, "emergency-response"),
+                (8, "training"),
+                (9, "outsourcing"),
+                (10, "enactment"),
+            ]
+        ),
+    ]
+    missing = [name for name in expected if not (site / name).is_file()]
+    assert missing == []
+    assert not (site / "systems/mail/index.html").exists(), "non-core systems get no procedure page"
+
+
+def test_site_loads_nothing_from_other_hosts(built_minimal: Path) -> None:
+    pages = sorted((built_minimal / "site").rglob("*.html"))
+    assert len(pages) >= 15
+    external = []
+    for page in pages:
+        found = urls(page.read_text(encoding="utf-8"))
+        external += [f"{page.name}: {u}" for u in found.resources if re.match(r"(https?:)?//", u)]
+        external += [f"{page.name}: {u}" for u in found.anchors if re.match(r"(https?:)?//", u)]
+    assert external == []
+
+
+def test_site_is_in_traditional_chinese_with_chinese_search(built_minimal: Path) -> None:
+    index = (built_minimal / "site/index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-TW"' in index
+    assert "測試證券股份有限公司" in index
+    index_file = built_minimal / "site/search/search_index.json"
+    docs = json.loads(index_file.read_text(encoding="utf-8"))["docs"]
+    tokens = {t for doc in docs for t in re.split(r"[\s\u200b]+", doc["title"] + " " + doc["text"])}
+    # Names from the firm's data are single tokens (the generated jieba user dictionary).
+    assert {"委託下單系統", "證券經紀委託", "臺中備援機房"} <= tokens
+
+
+def test_headings_have_stable_ascii_anchors(built_minimal: Path) -> None:
+    html = (built_minimal / "site/systems/oms/index.html").read_text(encoding="utf-8")
+    for anchor in ("system-oms", "summary", "procedure", "backups"):
+        assert f'id="{anchor}"' in html
+    assert 'abbr title="復原時間目標（Recovery Time Objective）"' in html
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    first = make_project(tmp_path / "a", FIRMS / "minimal")
+    second = make_project(tmp_path / "b", FIRMS / "minimal")
+    generate(Project.at(first))
+    generate(Project.at(second))
+    assert digest(first / "build/docs") == digest(second / "build/docs")
+
+
+def test_regeneration_rewrites_only_changed_pages(minimal_project: Path) -> None:
+    project = Project.at(minimal_project)
+    generate(project)
+    again = generate(project)
+    assert again.report.written == [] and again.report.removed == []
+    people = minimal_project / "firm_data/people.yaml"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("02-2700-0001", "02-2700-0009"), encoding="utf-8"
+    )
+    changed = generate(project)
+    assert changed.report.written == ["index.md"]
+    assert "02-2700-0009" in (minimal_project / "build/docs/index.md").read_text(encoding="utf-8")
+
+
+def test_removed_records_remove_their_pages(minimal_project: Path) -> None:
+    project = Project.at(minimal_project)
+    generate(project)
+    stale = minimal_project / "build/docs/systems/old.md"
+    stale.write_text("stale", encoding="utf-8")
+    result = generate(project)
+    assert result.report.removed == ["systems/old.md"]
+    assert not stale.exists()
+
+
+def test_failed_build_leaves_site_and_pages_untouched(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    assert run_cli("build", cwd=minimal_project).exit_code == 0
+    site_before = digest(minimal_project / "site")
+    docs_before = digest(minimal_project / "build/docs")
+    override = minimal_project / "firm_data/overrides/pages/bia.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("{{ nothing_here }}\n", encoding="utf-8")
+    assert run_cli("build", cwd=minimal_project).exit_code == 3
+    assert digest(minimal_project / "site") == site_before
+    assert digest(minimal_project / "build/docs") == docs_before
+
+
+def test_broken_link_fails_the_strict_build_without_touching_site(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    assert run_cli("build", cwd=minimal_project).exit_code == 0
+    before = digest(minimal_project / "site")
+    (minimal_project / "docs/guide/broken.md").write_text(
+        "# 壞連結\n\n[不存在](../nowhere.md)\n", encoding="utf-8"
+    )
+    result = run_cli("build", cwd=minimal_project)
+    assert result.exit_code == 3
+    assert (
+        "docs/guide/broken.md: error[site-warning]: MkDocs：Doc file 'guide/broken.md' "
+        "contains a link '../nowhere.md', but the target 'nowhere.md' is not found"
+    ) in result.stderr
+    assert digest(minimal_project / "site") == before
+    assert not list(minimal_project.glob(".site.new-*"))
+
+
+def test_hand_written_page_cannot_replace_a_generated_one(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    (minimal_project / "docs/bia.md").write_text("# 我的 BIA\n", encoding="utf-8")
+    result = run_cli("generate", cwd=minimal_project)
+    assert result.exit_code == 4
+    assert "docs/bia.md: error[page-clash]" in result.stderr
+
+
+def test_example_firm_builds(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    from tests.conftest import EXAMPLE
+
+    root = make_project(tmp_path / "example", EXAMPLE)
+    result = run_cli("build", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    core = sorted((root / "build/docs/systems").glob("*.md"))
+    assert len(core) >= 10
+    shutil.rmtree(root)
