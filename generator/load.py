@@ -52,7 +52,7 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-class _Constructor(RoundTripConstructor):  # type: ignore[misc]
+class _Constructor(RoundTripConstructor):
     """Keeps an impossible date (2026-02-30) as text, so validation reports it with the rest."""
 
     def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:

@@ -133,7 +133,7 @@ def _other_issue(
 
 
 def _section_hint() -> str:
-    return "在 firm_data/ 的任一 YAML 檔加入這個區段；各區段的格式見 docs/reference/data-format.md"
+    return "在 firm_data/ 的任一 YAML 檔加入這個區段；格式見 README 的「資料格式」，或執行 handbook schema"
 
 
 def _field_label(loc: DataPath, raw: RawFirm) -> str:

@@ -1,0 +1,113 @@
+"""The command line as a user runs it: console script, python -m, schema, serve, --debug."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.errors import DataError
+
+BIN = Path(sys.executable).parent
+
+
+def test_console_script_and_module_agree(minimal_project: Path) -> None:
+    for command in ([str(BIN / "handbook"), "check"], [sys.executable, "-m", "generator", "check"]):
+        done = subprocess.run(command, cwd=minimal_project, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == (
+            "firm_data：檢查完成，0 個錯誤、0 個警告"
+            "（1 項核心業務、1 套核心系統、1 種風險情境、1 次演練）\n"
+        )
+        assert done.stderr == ""
+
+
+def test_no_traceback_without_debug(minimal_project: Path) -> None:
+    (minimal_project / "firm_data/systems.yaml").write_text("systems: [\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(BIN / "handbook"), "check"], cwd=minimal_project, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("firm_data/systems.yaml:2:1: error[yaml-syntax]")
+
+
+def test_debug_raises_with_traceback(minimal_project: Path, run_cli: Callable[..., Any]) -> None:
+    (minimal_project / "firm_data/sites.yaml").unlink()
+    with pytest.raises(DataError):
+        run_cli("--debug", "check", cwd=minimal_project)
+
+
+def test_schema_describes_every_section(tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    out = tmp_path / "firm.schema.json"
+    result = run_cli("schema", "--out", str(out), cwd=tmp_path)
+    assert result.exit_code == 0
+    schema = json.loads(out.read_text(encoding="utf-8"))
+    assert {"firm", "systems", "drills", "contact_trees"} <= set(schema["properties"])
+    assert schema["additionalProperties"] is False
+    rto = schema["$defs"]["System"]["properties"]["rto"]
+    assert "30m" in json.dumps(rto, ensure_ascii=False)
+
+
+def test_strict_check_fails_on_warnings_only_when_asked(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    assert run_cli("check", "--strict", cwd=minimal_project).exit_code == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_regenerates_when_data_changes(minimal_project: Path) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen(
+        [str(BIN / "handbook"), "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=minimal_project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: "測試證券股份有限公司" in _get(url), 60), "server did not start"
+        firm = minimal_project / "firm_data/firm.yaml"
+        firm.write_text(
+            firm.read_text(encoding="utf-8").replace(
+                "測試證券股份有限公司", "改名證券股份有限公司"
+            ),
+            encoding="utf-8",
+        )
+        assert _wait_for(lambda: "改名證券股份有限公司" in _get(url), 60), "page not regenerated"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
