@@ -69,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
         "isac": "資安情資分享",
         "emergency": "緊急救援",
         "vendor": "供應商",
+        "customers": "客戶",
         "other": "其他",
     },
     "cause": {

@@ -165,7 +165,9 @@ class Party(Record):
 
     id: Id
     name: Text
-    kind: Literal["exchange", "regulator", "clearing", "isac", "emergency", "vendor", "other"]
+    kind: Literal[
+        "exchange", "regulator", "clearing", "isac", "emergency", "vendor", "customers", "other"
+    ]
     purpose: str | None = None
     phones: list[Phone] = Field(min_length=1)
     email: str | None = None
@@ -441,6 +443,7 @@ class Product(Record):
     name: Text
     version: str | None = None
     end_of_support: dt.date | None = None
+    replacement_plan: str | None = Field(None, description="停止支援前的汰換或升級計畫")
 
 
 class Clause(Record):
@@ -483,6 +486,7 @@ class Vendor(Record):
     name: Text
     services: TextList = Field(min_length=1)
     systems: list[SystemRef] = Field(default_factory=list)
+    sites: list[SiteRef] = Field(default_factory=list, description="供應商提供或營運的場所")
     contract: Contract | None = None
     products: list[Product] = Field(default_factory=list)
     clauses: list[Clause] = Field(default_factory=list)
