@@ -33,7 +33,7 @@ from generator.labels import label
 from generator.load import display_path
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}|])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=\.))")
+_LINE_START = re.compile(r"^(\s*)([#>]|[+-](?=\s)|\d+(?=\.\s))")
 
 
 class Md(str):
@@ -64,7 +64,7 @@ def format_minutes(minutes: int | None) -> str:
     if minutes == 0:
         return "0 分鐘"
     parts = []
-    for size, unit in ((1440, "天"), (60, "小時"), (1, "分鐘")):
+    for size, unit in ((525600, "年"), (1440, "天"), (60, "小時"), (1, "分鐘")):
         count, minutes = divmod(minutes, size)
         if count:
             parts.append(f"{count} {unit}")
