@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -39,10 +40,14 @@ class PageSpec:
 
 @dataclass(frozen=True)
 class NavSection:
-    """A section of the site navigation."""
+    """A section of the site navigation; sections are shown by ascending ``order``."""
 
     title: str
     pages: list[PageSpec]
+    order: int = 100
+
+
+SectionBuilder = Callable[[FirmData, dict[str, Any]], list[NavSection]]
 
 
 @functools.cache
@@ -121,9 +126,8 @@ def system_view(firm: FirmData, system: System) -> dict[str, Any]:
     }
 
 
-def plan(firm: FirmData) -> list[NavSection]:
-    """Every generated page, grouped as the navigation shows them."""
-    base = common_context(firm)
+def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    """The core handbook: cover, the ten articles, BIA, recovery procedures, glossary."""
     articles = [_article_page(article, base) for article in rules()]
     home = PageSpec("index.md", "首頁", ["pages/home.md.j2"], {**base, "nav_articles": articles})
     bia = PageSpec("bia.md", "營運衝擊分析", ["pages/bia.md.j2"], base)
@@ -143,12 +147,23 @@ def plan(firm: FirmData) -> list[NavSection]:
         {**base, "terms": glossary_terms(), "firm_terms": firm.glossary},
     )
     return [
-        NavSection("", [home]),
-        NavSection("規範與本公司作法", articles),
-        NavSection("營運衝擊分析", [bia]),
-        NavSection("核心系統復原程序", systems),
-        NavSection("", [glossary]),
+        NavSection("", [home], order=0),
+        NavSection("規範與本公司作法", articles, order=10),
+        NavSection("營運衝擊分析", [bia], order=20),
+        NavSection("核心系統復原程序", systems, order=30),
+        NavSection("", [glossary], order=90),
     ]
+
+
+# Each feature contributes its pages here; the order of NavSection.order decides the navigation.
+SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections]
+
+
+def plan(firm: FirmData) -> list[NavSection]:
+    """Every generated page, grouped as the navigation shows them."""
+    base = common_context(firm)
+    sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
+    return sorted(sections, key=lambda section: section.order)
 
 
 def _article_page(article: dict[str, Any], base: dict[str, Any]) -> PageSpec:
