@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
 # Debian packages the test suite needs (installed with apt-get when missing).
-DEBIAN_PACKAGES := git
+DEBIAN_PACKAGES := git chromium fonts-noto-cjk poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 

@@ -55,19 +55,22 @@ def _summary(issues: Sequence[Issue]) -> str:
 
 def _cmd_check(project: Project, strict: bool) -> int:
     loaded = load_and_validate(project.data_dir)
-    _print_issues(loaded.issues)
+    issues = loaded.all_issues()
+    _print_issues(issues)
     firm = loaded.firm
     print(
-        f"{display_path(project.data_dir)}：檢查完成，{_summary(loaded.issues)}"
+        f"{display_path(project.data_dir)}：檢查完成，{_summary(issues)}"
         f"（{len(firm.businesses)} 項核心業務、{len(firm.core_systems())} 套核心系統、"
         f"{len(firm.scenarios)} 種風險情境、{len(firm.drills)} 次演練）"
     )
-    has_warnings = any(i.severity is Severity.WARNING for i in loaded.issues)
+    if any(i.severity is Severity.ERROR for i in issues):
+        return ExitCode.DATA
+    has_warnings = any(i.severity is Severity.WARNING for i in issues)
     return ExitCode.DATA if strict and has_warnings else ExitCode.OK
 
 
 def _report(result: Generated, project: Project) -> None:
-    _print_issues(result.loaded.issues)
+    _print_issues(result.loaded.all_issues())
     report = result.report
     print(
         f"已產生 {result.pages} 個頁面：寫入 {len(report.written)} 個、未變更 {report.unchanged} 個、"

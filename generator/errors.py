@@ -47,11 +47,14 @@ class Issue:
     message: str
     location: Location | None = None
     hint: str | None = None
+    related: tuple[Location, ...] = ()
 
     def format(self) -> str:
-        """Compiler-style text: ``path:line:col: error[code]: message`` plus a hint line."""
+        """Compiler-style text: ``path:line:col: error[code]: message``, related places, hint."""
         where = f"{self.location}: " if self.location else ""
         text = f"{where}{self.severity}[{self.code}]: {self.message}"
+        for place in self.related:
+            text += f"\n    另見 {place}"
         if self.hint:
             text += f"\n    提示：{self.hint}"
         return text

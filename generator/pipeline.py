@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.checks import CheckContext, Finding, run_checks
+from generator.checks.core import today
 from generator.errors import (
     DataError,
     Issue,
@@ -35,6 +37,11 @@ class Loaded:
     sources: SourceMap
     data_dir: Path
     issues: list[Issue] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def all_issues(self) -> list[Issue]:
+        """Data issues and rule findings together, in reading order."""
+        return sorted_issues([*self.issues, *(f.to_issue() for f in self.findings)])
 
 
 def load_and_validate(data_dir: Path) -> Loaded:
@@ -53,7 +60,8 @@ def load_and_validate(data_dir: Path) -> Loaded:
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
-    return Loaded(firm, index, raw.sources, data_dir, sorted_issues(issues))
+    findings = run_checks(CheckContext(firm, raw.sources, today()))
+    return Loaded(firm, index, raw.sources, data_dir, sorted_issues(issues), findings)
 
 
 @dataclass(frozen=True)

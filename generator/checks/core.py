@@ -1,0 +1,150 @@
+"""The rule framework: Rule, Hit, Finding, the registry and the runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import Issue, Location, Severity
+from generator.load import DataPath, SourceMap
+from generator.model import FirmData, Record
+
+CATEGORIES = ("1", "2", "foreign")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: a message about a record, and the other records involved."""
+
+    message: str
+    record: Record
+    field: str | None = None
+    related: tuple[tuple[Record, str | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One checkable requirement of the rules."""
+
+    id: str
+    article: int
+    item: str
+    title: str
+    severity: dict[str, Severity]
+    hint: str
+    thresholds: tuple[str, ...]
+    basis: str
+    check: Callable[[CheckContext], Iterable[Hit]]
+
+    def severity_for(self, category: str) -> Severity:
+        """The rule's severity for a firm of ``category`` ("1", "2" or "foreign")."""
+        return self.severity[category]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's verdict on one record, located in the data."""
+
+    rule: Rule
+    severity: Severity
+    message: str
+    location: Location | None
+    related: tuple[Location, ...] = ()
+    record_path: DataPath = ()
+
+    def to_issue(self) -> Issue:
+        """The finding as a printable issue: code = rule id, related places listed."""
+        message = f"第{self.rule.article}條：{self.message}"
+        return Issue(
+            self.severity, self.rule.id, message, self.location, self.rule.hint, self.related
+        )
+
+
+@dataclass
+class CheckContext:
+    """What a rule may look at: the model, where each record came from, and today's date."""
+
+    firm: FirmData
+    sources: SourceMap
+    today: dt.date
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def policy(self) -> Any:
+        """The firm's policy thresholds."""
+        return self.firm.firm.policy
+
+    def locate(self, record: Record, field_name: str | None = None) -> Location | None:
+        """Location of a record, or of one of its fields."""
+        path = (*record.path, field_name) if field_name else record.path
+        return self.sources.find(path)
+
+
+_RULES: list[Rule] = []
+
+
+def rule(
+    id: str,
+    *,
+    article: int,
+    item: str,
+    title: str,
+    hint: str,
+    severity: Severity | dict[str, Severity] = Severity.ERROR,
+    thresholds: tuple[str, ...] = (),
+    basis: str = "V",
+) -> Callable[[Callable[[CheckContext], Iterable[Hit]]], Callable[[CheckContext], Iterable[Hit]]]:
+    """Register a rule function; ``severity`` may differ per firm category."""
+    levels = severity if isinstance(severity, dict) else dict.fromkeys(CATEGORIES, severity)
+
+    def register(
+        func: Callable[[CheckContext], Iterable[Hit]],
+    ) -> Callable[[CheckContext], Iterable[Hit]]:
+        if any(r.id == id for r in _RULES):
+            raise ValueError(f"duplicate rule id {id}")
+        _RULES.append(Rule(id, article, item, title, levels, hint, thresholds, basis, func))
+        return func
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every registered rule, ordered by article then id."""
+    from generator.checks import registry  # noqa: F401  (imports the rule modules)
+
+    return sorted(_RULES, key=lambda r: (r.article, r.id))
+
+
+def today() -> dt.date:
+    """The date checks judge freshness against: BCP_TODAY, else SOURCE_DATE_EPOCH, else today."""
+    if os.environ.get("BCP_TODAY"):
+        return dt.date.fromisoformat(os.environ["BCP_TODAY"])
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        stamp = int(os.environ["SOURCE_DATE_EPOCH"])
+        return dt.datetime.fromtimestamp(stamp, dt.UTC).date()
+    return dt.date.today()
+
+
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    """Run every rule; findings sorted by file and line."""
+    category = str(ctx.firm.firm.category.value)
+    findings = [
+        _finding(ctx, r, hit, r.severity_for(category))
+        for r in all_rules()
+        for hit in _hits(ctx, r)
+    ]
+    return sorted(findings, key=lambda f: (f.to_issue().sort_key(), f.rule.id))
+
+
+def _hits(ctx: CheckContext, r: Rule) -> Iterator[Hit]:
+    yield from r.check(ctx)
+
+
+def _finding(ctx: CheckContext, r: Rule, hit: Hit, severity: Severity) -> Finding:
+    related = tuple(loc for rec, name in hit.related if (loc := ctx.locate(rec, name)) is not None)
+    return Finding(
+        r, severity, hit.message, ctx.locate(hit.record, hit.field), related, hit.record.path
+    )
