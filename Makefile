@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
-# Debian packages the test suite needs (installed with apt-get when missing).
-DEBIAN_PACKAGES := git chromium fonts-noto-cjk poppler-utils
+# Debian packages (installed with apt-get when missing): the PDF engine's libraries and CJK fonts
+# for `make site`; plus a browser, git and PDF tools for the tests.
+SITE_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBIAN_PACKAGES := $(SITE_DEBIAN_PACKAGES) git chromium poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test check lint types unit bench update-goldens system-deps clean
+.PHONY: site test check lint types unit bench update-goldens system-deps site-system-deps clean
 
 $(VENV)/.site-installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +23,15 @@ $(VENV)/.test-installed: $(VENV)/.site-installed
 	$(PIP) -e '.[test]'
 	touch $@
 
-site: $(VENV)/.site-installed
+site: site-system-deps $(VENV)/.site-installed
 	$(BIN)/handbook check
-	$(BIN)/handbook build
+	$(BIN)/handbook build --pdf
 
 check: $(VENV)/.site-installed
 	$(BIN)/handbook check
+
+site-system-deps:
+	@$(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="$(SITE_DEBIAN_PACKAGES)"
 
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -11,7 +11,15 @@ from pathlib import Path
 from generator import __version__
 from generator.errors import ExitCode, GeneratorError, Issue, Severity, sorted_issues
 from generator.load import display_path
-from generator.pipeline import Generated, Project, build, generate, json_schema, load_and_validate
+from generator.pipeline import (
+    Generated,
+    Project,
+    build,
+    generate,
+    json_schema,
+    load_and_validate,
+)
+from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
 
 DESCRIPTION = "由公司的 YAML 資料產生業務持續計畫手冊（MkDocs 網站）。"
@@ -34,9 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="驗證資料並列出所有問題")
     check.add_argument("--strict", action="store_true", help="有警告也視為失敗")
     sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
-    sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
+    build_cmd = sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
+    build_cmd.add_argument("--pdf", action="store_true", help="同時產生 PDF 並放上網站首頁")
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）")
+    pdf = sub.add_parser("pdf", help="產生整本手冊 PDF 與演練手冊 PDF（build/pdf/）")
+    pdf.add_argument("--drill", help="另產生這次演練的演練手冊（演練識別碼）")
+    pdf.add_argument("--year", type=int, help="另產生這一年全部演練的演練手冊")
     schema = sub.add_parser("schema", help="輸出資料格式的 JSON Schema")
     schema.add_argument("--out", type=Path, help="寫入檔案（預設：標準輸出）")
     return parser
@@ -78,14 +90,42 @@ def _report(result: Generated, project: Project) -> None:
     )
 
 
-def _cmd_build(project: Project) -> int:
-    result = build(project)
+def _cmd_build(project: Project, with_pdf: bool) -> int:
+    result = build(project, with_pdf=with_pdf, progress=_ProgressLine() if with_pdf else None)
     _report(result, project)
     site = display_path(project.site)
     print(f"網站已建置於 {site}/")
     print(
         f"開啟方式：handbook serve，或 python3 -m http.server -d {site} 8000 後瀏覽 http://127.0.0.1:8000/"
     )
+    return ExitCode.OK
+
+
+class _ProgressLine:
+    """Pages laid out so far, on one updating line on a terminal, every 20 pages otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        name, _, step = stage.partition(":")
+        if step == "write":
+            text = f"{name}：寫入 PDF（共 {done} 頁）"
+        else:
+            text = f"{name}：排版第 {done} 頁" + (f"／共 {total} 頁" if total else "")
+        if self.tty:
+            print(
+                f"\r\x1b[2K{text}", end="\n" if step == "write" else "", file=sys.stderr, flush=True
+            )
+        elif step == "write" or done - self.last >= 20:
+            print(text, file=sys.stderr, flush=True)
+            self.last = done if step != "write" else 0
+
+
+def _cmd_pdf(project: Project, drill: str | None, year: int | None) -> int:
+    for path, pages in make_pdfs(project, drill=drill, year=year, progress=_ProgressLine()):
+        print(f"已產生 {display_path(path)}（{pages} 頁）")
     return ExitCode.OK
 
 
@@ -108,7 +148,9 @@ def run(args: argparse.Namespace) -> int:
         _report(generate(project), project)
         return ExitCode.OK
     if args.command == "build":
-        return _cmd_build(project)
+        return _cmd_build(project, args.pdf)
+    if args.command == "pdf":
+        return _cmd_pdf(project, args.drill, args.year)
     if args.command == "serve":
         serve_project(project, args.addr)
         return ExitCode.OK

@@ -159,9 +159,9 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
 SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections]
 
 
-def plan(firm: FirmData) -> list[NavSection]:
+def plan(firm: FirmData, extra: dict[str, Any] | None = None) -> list[NavSection]:
     """Every generated page, grouped as the navigation shows them."""
-    base = common_context(firm)
+    base = {**common_context(firm), "downloads": [], **(extra or {})}
     sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
     return sorted(sections, key=lambda section: section.order)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
@@ -15,12 +16,23 @@ from generator.errors import (
     OutputError,
     Severity,
     TemplateError,
+    UsageError,
     error,
     sorted_issues,
 )
 from generator.load import SourceMap, display_path, load_firm
 from generator.model import FirmData
 from generator.pages import NavSection, all_pages, glossary_terms, plan
+from generator.printbook import (
+    PrintJob,
+    Progress,
+    assemble,
+    binder_job,
+    check_engine,
+    handbook_job,
+    print_pages,
+    render_pdf,
+)
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import make_env, render
 from generator.site import HandPage, build_site, engine_config, serve_site
@@ -121,9 +133,11 @@ class Generated:
     report: WriteReport
 
 
-def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], dict[str, str]]:
+def render_pages(
+    project: Project, loaded: Loaded, extra: dict[str, Any] | None = None
+) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first."""
-    sections = plan(loaded.firm)
+    sections = plan(loaded.firm, extra)
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
@@ -138,15 +152,22 @@ def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], di
     return sections, rendered
 
 
-def generate(project: Project) -> Generated:
-    """Validate the data, render all pages, then write only what changed under ``build/``."""
+def generate(
+    project: Project, *, with_pdf: bool = False, progress: Progress | None = None
+) -> Generated:
+    """Validate the data, render all pages (and PDFs), then write only what changed."""
     loaded = load_and_validate(project.data_dir)
-    sections, rendered = render_pages(project, loaded)
+    downloads = download_list(loaded.firm) if with_pdf else []
+    if with_pdf:
+        check_engine()
+    sections, rendered = render_pages(project, loaded, {"downloads": downloads})
     hand = read_tree(project.docs)
     clash = sorted(set(hand) & set(rendered))
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}}
+    if with_pdf:
+        files.update(_render_downloads(project, loaded, sections, rendered, progress))
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
@@ -154,9 +175,11 @@ def generate(project: Project) -> Generated:
     return Generated(loaded, len(rendered), report)
 
 
-def build(project: Project) -> Generated:
+def build(
+    project: Project, *, with_pdf: bool = False, progress: Progress | None = None
+) -> Generated:
     """Generate, then build the site into a staging folder that replaces ``site/`` at the end."""
-    result = generate(project)
+    result = generate(project, with_pdf=with_pdf, progress=progress)
     with staged_dir(project.site) as staging:
         build_site(project.engine_config, staging, project.user_dict, project.docs)
     return result
@@ -216,3 +239,112 @@ def serve(project: Project, addr: str) -> None:
 def json_schema() -> dict[str, object]:
     """The JSON Schema of the firm data (all sections merged)."""
     return FirmData.model_json_schema()
+
+
+def _print_css(project: Project) -> str:
+    for root in (project.overrides, project.templates):
+        css = root / "print" / "handbook.css"
+        if css.is_file():
+            return css.read_text(encoding="utf-8")
+    return ""
+
+
+def print_jobs(
+    loaded: Loaded,
+    sections: list[NavSection],
+    rendered: dict[str, str],
+    drill: str | None = None,
+    year: int | None = None,
+) -> list[PrintJob]:
+    """The whole handbook, plus a drill binder for one drill or for every drill of a year."""
+    firm = loaded.firm
+    pages = print_pages(sections, rendered)
+    jobs = [handbook_job(firm, pages)]
+    if drill is not None:
+        if not any(d.id == drill for d in firm.drills):
+            known = "、".join(d.id for d in firm.drills)
+            raise UsageError(
+                [
+                    error(
+                        "unknown-drill",
+                        f"沒有識別碼為「{drill}」的演練",
+                        None,
+                        f"已有的演練：{known}",
+                    )
+                ]
+            )
+        jobs.append(binder_job(firm, pages, [drill], drill))
+    if year is not None:
+        ids = [d.id for d in firm.drills if d.date.year == year]
+        if not ids:
+            raise UsageError([error("no-drills-in-year", f"{year} 年沒有任何演練", None)])
+        jobs.append(binder_job(firm, pages, ids, str(year)))
+    return jobs
+
+
+def pdf(
+    project: Project,
+    *,
+    drill: str | None = None,
+    year: int | None = None,
+    progress: Progress | None = None,
+) -> list[tuple[Path, int]]:
+    """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
+    check_engine()
+    loaded = load_and_validate(project.data_dir)
+    sections, rendered = render_pages(project, loaded)
+    css = _print_css(project)
+    outputs: list[tuple[Path, int]] = []
+    for job in print_jobs(loaded, sections, rendered, drill, year):
+        html = assemble(loaded.firm, job, css)
+        data, pages = render_pdf(html, project.build, _named(progress, job.name))
+        target = project.build / "pdf" / f"{job.name}.pdf"
+        write_if_changed(target, data)
+        outputs.append((target, pages))
+    return outputs
+
+
+def download_list(firm: FirmData) -> list[dict[str, str]]:
+    """The PDFs a build with PDFs offers on the home page: the handbook and a binder per year."""
+    years = sorted({d.date.year for d in firm.drills})
+    items = [{"title": "整本手冊（PDF）", "dest": "downloads/handbook.pdf", "job": "handbook"}]
+    items += [
+        {"title": f"{y} 年演練手冊（PDF）", "dest": f"downloads/binder-{y}.pdf", "job": str(y)}
+        for y in years
+    ]
+    return items
+
+
+def _render_downloads(
+    project: Project,
+    loaded: Loaded,
+    sections: list[NavSection],
+    rendered: dict[str, str],
+    progress: Progress | None,
+) -> dict[str, bytes]:
+    css = _print_css(project)
+    pages = print_pages(sections, rendered)
+    files: dict[str, bytes] = {}
+    for item in download_list(loaded.firm):
+        if item["job"] == "handbook":
+            job = handbook_job(loaded.firm, pages)
+        else:
+            year = int(item["job"])
+            ids = [d.id for d in loaded.firm.drills if d.date.year == year]
+            job = binder_job(loaded.firm, pages, ids, item["job"])
+        data, _ = render_pdf(
+            assemble(loaded.firm, job, css), project.build, _named(progress, job.name)
+        )
+        files[item["dest"]] = data
+    return files
+
+
+def _named(progress: Progress | None, name: str) -> Progress | None:
+    if progress is None:
+        return None
+    report = progress
+
+    def named(stage: str, done: int, total: int | None) -> None:
+        report(f"{name}:{stage}", done, total)
+
+    return named

@@ -23,6 +23,12 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _io_error(path: Path, exc: OSError) -> OutputError:
     shown = display_path(path)
     return OutputError(
@@ -39,6 +45,7 @@ def write_if_changed(path: Path, content: bytes) -> bool:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp makes 0600; published files must be readable
         Path(tmp).replace(path)
     except OSError as exc:
         raise _io_error(path, exc) from exc
@@ -81,6 +88,7 @@ def staged_dir(final: Path) -> Iterator[Path]:
     final = final.resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{final.name}.new-"))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a web server must be able to read it
     try:
         yield staging
     except BaseException:

@@ -18,6 +18,7 @@ def test_write_if_changed_keeps_mtime_of_unchanged_files(tmp_path: Path) -> None
     assert write_if_changed(target, b"two") is True
     assert target.read_bytes() == b"two"
     assert [p.name for p in target.parent.iterdir()] == ["page.md"], "no temp files left"
+    assert target.stat().st_mode & 0o044 == 0o044, "readable by group and others (umask 022)"
 
 
 def test_sync_tree_reports_and_removes_orphans(tmp_path: Path) -> None:
@@ -33,6 +34,7 @@ def test_staged_dir_replaces_only_on_success(tmp_path: Path) -> None:
     with staged_dir(final) as stage:
         (stage / "index.html").write_text("v1")
     assert (final / "index.html").read_text() == "v1"
+    assert final.stat().st_mode & 0o055 == 0o055, "a web server can enter the site folder"
     with pytest.raises(RuntimeError), staged_dir(final) as stage:
         (stage / "index.html").write_text("half")
         raise RuntimeError("engine failed")
