@@ -30,6 +30,7 @@ from generator.printbook import (
     binder_job,
     check_engine,
     handbook_job,
+    page_css,
     print_pages,
     render_pdf,
 )
@@ -74,6 +75,10 @@ def load_and_validate(data_dir: Path) -> Loaded:
         raise DataError(sorted_issues(issues))
     findings = run_checks(CheckContext(firm, raw.sources, today()))
     return Loaded(firm, index, raw.sources, data_dir, sorted_issues(issues), findings)
+
+
+# Running footer of printed site pages (edition, classification, page N of M), made from the data.
+EDITION_CSS = "assets/stylesheets/edition.css"
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,11 @@ def generate(
         check_engine()
     sections, rendered = render_pages(project, loaded, {"downloads": downloads})
     hand = read_tree(project.docs)
-    clash = sorted(set(hand) & set(rendered))
+    clash = sorted(set(hand) & {*rendered, EDITION_CSS})
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}}
+    files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
         files.update(_render_downloads(project, loaded, sections, rendered, progress))
     report = sync_tree(project.build / "docs", files)

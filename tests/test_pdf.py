@@ -171,3 +171,22 @@ def test_site_build_links_the_pdfs(minimal_project: Path, run_cli: Callable[...,
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="downloads/handbook.pdf"' in home
     assert 'class="bcp-print"' in home
+
+
+def test_printing_a_site_page_in_chromium(
+    minimal_project: Path, run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    from tests.printing import is_a4, page_texts, print_to_pdf
+
+    assert run_cli("build", cwd=minimal_project).exit_code == 0
+    page = (minimal_project / "site/systems/oms/index.html").resolve().as_uri()
+    pdf = print_to_pdf(page, tmp_path / "oms.pdf", tmp_path / "profile")
+    assert is_a4(pdf)
+    pages = page_texts(pdf)
+    for number, text in enumerate(pages, start=1):
+        assert "版次 2026.1" in text and "限內部使用" in text, number
+        assert f"第 {number} 頁，共 {len(pages)} 頁" in text.replace(",", "，"), number
+    whole = "".join(pages)
+    assert "委託下單系統 復原程序" in whole
+    assert "列印本頁" not in whole, "the print button is not printed"
+    assert "業務持續計畫手冊\n首頁" not in whole, "no navigation chrome on paper"
