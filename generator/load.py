@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import Issue, Location, error
 
@@ -52,30 +51,19 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-class _Constructor(RoundTripConstructor):
-    """Keeps an impossible date (2026-02-30) as text, so validation reports it with the rest."""
-
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node, values)
-        except ValueError:
-            return str(node.value)
-
-
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
-
-
 def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    return yaml
+    """A YAML 1.2 reader that only composes nodes; ruamel's C parser when it is installed."""
+    return YAML(typ="safe")
 
 
 _SYNTAX_PROBLEMS = {
     "found unexpected end of stream": "檔案意外結束（可能是引號或括號未成對）",
     "found character '\\t' that cannot start any token": "出現 Tab 字元；YAML 縮排只能用空白",
-    "mapping values are not allowed here": "此處不能出現「: 」（可能是縮排錯誤，或文字含冒號需加引號）",
+    "found a tab character": "出現 Tab 字元；YAML 縮排只能用空白",
+    "mapping values are not allowed": "此處不能出現「: 」（可能是縮排錯誤，或文字含冒號需加引號）",
+    "did not find expected node content": "找不到預期的內容（可能是多餘的符號或縮排錯誤）",
+    "did not find expected ',' or ']'": "方括號清單 [...] 沒有正確結束",
+    "did not find expected ',' or '}'": "大括號對應 {...} 沒有正確結束",
     "could not find expected ':'": "找不到預期的「:」",
     "did not find expected key": "縮排不一致，找不到預期的欄位",
     "did not find expected '-' indicator": "縮排不一致，找不到預期的清單項目「- 」",
@@ -100,15 +88,6 @@ def _mark_location(shown: str, exc: MarkedYAMLError) -> Location:
 
 
 def _syntax_issue(shown: str, exc: YAMLError) -> Issue:
-    if isinstance(exc, DuplicateKeyError):
-        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else ""
-        first = Location(shown, exc.context_mark.line + 1, exc.context_mark.column + 1)
-        return error(
-            "duplicate-key",
-            f"重複的欄位「{key}」（所在的對應起始於 {first}）",
-            _mark_location(shown, exc),
-            "刪除或合併重複的欄位；YAML 不允許同一層有兩個相同的鍵。",
-        )
     if isinstance(exc, MarkedYAMLError):
         problem = (exc.problem or exc.context or "無法解析").strip()
         return error(
@@ -120,39 +99,70 @@ def _syntax_issue(shown: str, exc: YAMLError) -> Issue:
     return error("yaml-syntax", f"YAML 語法錯誤：{exc}", Location(shown))
 
 
-def _plain(node: Any, path: DataPath, shown: str, sources: SourceMap) -> Any:
-    """Convert ruamel's round-trip nodes to builtins, recording each key/item position."""
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            k_line, k_col = node.lc.key(key)
-            v_line, v_col = node.lc.value(key)
-            child = (*path, str(key))
-            sources.keys[child] = Location(shown, k_line + 1, k_col + 1)
-            sources.values[child] = Location(shown, v_line + 1, v_col + 1)
-            out[str(key)] = _plain(value, child, shown, sources)
-        return out
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, value in enumerate(node):
-            line, col = node.lc.item(index)
-            child = (*path, index)
-            sources.values.setdefault(child, Location(shown, line + 1, col + 1))
-            items.append(_plain(value, child, shown, sources))
-        return items
-    return _scalar(node)
+def _at(shown: str, node: Node) -> Location:
+    return Location(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def _scalar(node: Any) -> Any:
-    if node is None or isinstance(node, bool | dt.date):
+    if node is None or isinstance(node, bool | dt.date | str):
         return node
     if isinstance(node, int):
         return int(node)
     if isinstance(node, float):
         return float(node)
-    if isinstance(node, str):
-        return str(node)
     return node
+
+
+@dataclass
+class _Walker:
+    """Turns composed YAML nodes into builtins, recording where each key and item was written."""
+
+    yaml: YAML
+    shown: str
+    sources: SourceMap
+    issues: list[Issue] = field(default_factory=list)
+
+    def value(self, node: Node, path: DataPath) -> Any:
+        if isinstance(node, MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                self.sources.values.setdefault((*path, index), _at(self.shown, child))
+                items.append(self.value(child, (*path, index)))
+            return items
+        return self.scalar(node)
+
+    def mapping(self, node: MappingNode, path: DataPath) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = str(self.scalar(key_node))
+            if key in first:
+                self.issues.append(self.duplicate(key, first[key], key_node))
+                continue
+            first[key] = key_node
+            child = (*path, key)
+            self.sources.keys[child] = _at(self.shown, key_node)
+            self.sources.values[child] = _at(self.shown, value_node)
+            out[key] = self.value(value_node, child)
+        return out
+
+    def scalar(self, node: Node) -> Any:
+        if not isinstance(node, ScalarNode):
+            return None
+        try:
+            return _scalar(self.yaml.constructor.construct_object(node, deep=True))
+        except ValueError:
+            return str(node.value)  # an impossible date such as 2026-02-30: validation reports it
+
+    def duplicate(self, key: str, first: Node, again: Node) -> Issue:
+        return error(
+            "duplicate-key",
+            f"重複的欄位「{key}」，第一次出現在 {_at(self.shown, first)}",
+            _at(self.shown, again),
+            "刪除或合併重複的欄位；YAML 不允許同一層有兩個相同的鍵。",
+        )
 
 
 def _merge_section(
@@ -216,14 +226,14 @@ def load_firm(data_dir: Path) -> tuple[RawFirm, list[Issue]]:
 def _load_file(raw: RawFirm, yaml: YAML, path: Path) -> list[Issue]:
     shown = display_path(path)
     try:
-        node = yaml.load(path.read_text(encoding="utf-8"))
+        node = yaml.compose(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         return [error("encoding", "檔案不是 UTF-8 編碼", Location(shown, 1, 1))]
     except YAMLError as exc:
         return [_syntax_issue(shown, exc)]
     if node is None:
         return []
-    if not isinstance(node, CommentedMap):
+    if not isinstance(node, MappingNode):
         return [
             error(
                 "not-a-mapping",
@@ -231,14 +241,20 @@ def _load_file(raw: RawFirm, yaml: YAML, path: Path) -> list[Issue]:
                 Location(shown, 1, 1),
             )
         ]
+    walker = _Walker(yaml, shown, SourceMap())
     issues: list[Issue] = []
-    for name, value in node.items():
+    seen: dict[str, Node] = {}
+    for key_node, value_node in node.value:
+        name = str(walker.scalar(key_node))
+        if name in seen:
+            issues.append(walker.duplicate(name, seen[name], key_node))
+            continue
+        seen[name] = key_node
         local = SourceMap()
-        line, col = node.lc.key(name)
-        here = Location(shown, line + 1, col + 1)
-        v_line, v_col = node.lc.value(name)
-        local.keys[(str(name),)] = here
-        local.values[(str(name),)] = Location(shown, v_line + 1, v_col + 1)
-        plain = _plain(value, (str(name),), shown, local)
-        issues.extend(_merge_section(raw, str(name), plain, local, here))
-    return issues
+        walker.sources = local
+        here = _at(shown, key_node)
+        local.keys[(name,)] = here
+        local.values[(name,)] = _at(shown, value_node)
+        plain = walker.value(value_node, (name,))
+        issues.extend(_merge_section(raw, name, plain, local, here))
+    return walker.issues + issues
