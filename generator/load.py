@@ -10,6 +10,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from generator.errors import Issue, Location, error
 
@@ -51,9 +52,26 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+class _Resolver(VersionedResolver):
+    """ruamel's resolver, with the document's YAML version looked up once, not per scalar."""
+
+    _version: Any = None
+
+    @property
+    def processing_version(self) -> Any:
+        if self._version is None:
+            self._version = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
+        return self._version
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _yaml() -> YAML:
     """A YAML 1.2 reader that only composes nodes; ruamel's C parser when it is installed."""
-    return YAML(typ="safe")
+    yaml = YAML(typ="safe")
+    yaml.Resolver = _Resolver
+    return yaml
 
 
 _SYNTAX_PROBLEMS = {
@@ -151,6 +169,8 @@ class _Walker:
     def scalar(self, node: Node) -> Any:
         if not isinstance(node, ScalarNode):
             return None
+        if node.tag == _STR_TAG:
+            return str(node.value)
         try:
             return _scalar(self.yaml.constructor.construct_object(node, deep=True))
         except ValueError:
