@@ -236,3 +236,19 @@ def test_verdicts_and_states() -> None:
         (dt.date(2027, 9, 22), "ok"),
     ):
         assert eos_state(Product(name="p", end_of_support=eos), today, 12) == state
+
+
+def test_overview_flags_expiring_contracts_and_products_near_end_of_support(
+    example_project: Path, run_cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BCP_TODAY", "2027-01-15")
+    assert run_cli("generate", cwd=example_project).exit_code == 0
+    page = read(example_project, "vendors/index.md")
+    assert "狀態基準日：民國116年1月15日" in page
+    huiliu = {row[0]: row for row in table_rows(page, "vendor-table")}[
+        "[匯流資訊股份有限公司](huiliu.md)"
+    ]
+    assert huiliu[2] == "民國116年3月31日（**即將到期**）"
+    assert huiliu[6] == "匯流 QuoteHub 行情伺服器 民國116年12月31日（即將停止支援）"
+    vendor = read(example_project, "vendors/huiliu.md")
+    assert "| 匯流 QuoteHub 行情伺服器 | 4.6 | 民國116年12月31日 | 即將停止支援 | — |" in vendor
