@@ -78,6 +78,26 @@ LABELS: dict[str, dict[str, str]] = {
         "function_or_architecture_change": "系統功能調整或重大性架構變更",
         "eol_no_support": "產品生命週期結束且不再提供技術協助",
     },
+    "clause_state": {"present": "已納入", "missing": "缺漏", "not_applicable": "不適用"},
+    "verdict": {
+        "met": "符合",
+        "not_met": "未符合",
+        "not_stated": "未載明",
+        "no_target": "系統未訂目標",
+    },
+    "contract_state": {
+        "none": "未記錄契約",
+        "expired": "已到期",
+        "expiring": "即將到期",
+        "open_ended": "不定期",
+        "active": "有效",
+    },
+    "eos_state": {
+        "past": "已停止支援",
+        "near": "即將停止支援",
+        "ok": "支援中",
+        "unknown": "未載明",
+    },
     "training_kind": {
         "course": "課程",
         "exercise": "演練",

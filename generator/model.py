@@ -102,6 +102,9 @@ class Policy(Record):
     contact_verify_months: int = Field(6, ge=1, description="聯絡資料須重新確認的期間（月）")
     bia_review_months: int = Field(12, ge=1, description="營運衝擊分析須重新檢視的期間（月）")
     eos_warning_months: int = Field(12, ge=1, description="產品停止支援前須有因應計畫的期間（月）")
+    contract_warning_months: int = Field(
+        6, ge=1, description="委外契約到期前須提示續約的期間（月）"
+    )
     call_tree_max_fanout: int = Field(5, ge=1, description="緊急聯絡樹每人最多聯絡人數")
     backup_min_copies: int = Field(3, ge=1)
     backup_min_media: int = Field(2, ge=1)
@@ -446,11 +449,30 @@ class Product(Record):
     replacement_plan: str | None = Field(None, description="停止支援前的汰換或升級計畫")
 
 
-class Clause(Record):
-    """A clause of the contract catalogue found in this vendor's contract."""
+ClauseStatus = Literal["present", "missing", "not_applicable"]
 
-    key: Text
-    section: str | None = Field(None, description="契約條次")
+
+class Clause(Record):
+    """This vendor's contract against one clause of the catalogue (Art. 9.2)."""
+
+    key: Text = Field(description="條款代碼（契約條款目錄或 contract_clauses 中的 key）")
+    status: ClauseStatus = Field(
+        "present", description="present 已納入／missing 缺漏／not_applicable 不適用"
+    )
+    section: str | None = Field(None, description="契約條次（已納入時）")
+    reason: str | None = Field(None, description="不適用之理由（status: not_applicable 時必填）")
+    remediation: str | None = Field(None, description="缺漏之改善計畫，例如 續約時補入")
+    due: dt.date | None = Field(None, description="改善計畫預定完成日")
+
+
+class ClauseDefinition(Record):
+    """A contract clause the firm adds to the shipped catalogue."""
+
+    key: Id
+    title: Text
+    article: str | None = Field(None, description="出處，例如 9.1 或 本公司委外管理辦法第 8 條")
+    required: bool = False
+    description: str | None = None
 
 
 Cause = Literal[
@@ -468,6 +490,15 @@ class Commitment(Record):
     system: SystemRef
     rto: Minutes | None = None
     rpo: Minutes | None = None
+
+
+class VendorDrill(Record):
+    """A drill the vendor ran itself, with its evidence (Art. 9.1)."""
+
+    date: dt.date
+    title: Text
+    systems: list[SystemRef] = Field(default_factory=list)
+    evidence: Text = Field(description="佐證，例如 演練報告文號")
 
 
 class VendorContact(Record):
@@ -492,6 +523,9 @@ class Vendor(Record):
     clauses: list[Clause] = Field(default_factory=list)
     commitments: list[Commitment] = Field(default_factory=list)
     contacts: list[VendorContact] = Field(default_factory=list)
+    own_drills: list[VendorDrill] = Field(
+        default_factory=list, description="供應商自行辦理之演練（附佐證）"
+    )
 
 
 # ---------------------------------------------------------------- contact trees, training
@@ -563,6 +597,9 @@ class FirmData(BaseModel):
     training: list[Training] = Field(default_factory=list)
     glossary: list[Term] = Field(default_factory=list)
     closures: list[Closure] = Field(default_factory=list)
+    contract_clauses: list[ClauseDefinition] = Field(
+        default_factory=list, description="公司自訂之委外契約條款（補充條款目錄）"
+    )
 
     def roles(self) -> list[Role]:
         """Every task-force role of every team."""

@@ -155,8 +155,15 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     ]
 
 
+def vendor_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    """Outsourcing (Art. 9): vendor overview, vendor pages, clause checklists."""
+    from generator.vendor_pages import vendor_sections as build  # imports this module
+
+    return build(firm, base)
+
+
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections]
+SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, vendor_sections]
 
 
 def plan(firm: FirmData, extra: dict[str, Any] | None = None) -> list[NavSection]:

@@ -38,6 +38,7 @@ from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import make_env, render
 from generator.site import HandPage, build_site, engine_config, serve_site
 from generator.validate import build_model
+from generator.vendors import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
 
 
@@ -70,6 +71,7 @@ def load_and_validate(data_dir: Path) -> Loaded:
         raise DataError(sorted_issues(issues))
     index, issues = index_ids(firm, raw.sources)
     issues += check_refs(firm, index, raw.sources, raw.section_files)
+    issues += check_vendor_data(firm, raw.sources)
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
