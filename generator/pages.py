@@ -155,8 +155,14 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     ]
 
 
+def _drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.drill_pages import drill_sections  # imports this module: import when used
+
+    return drill_sections(firm, base)
+
+
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections]
+SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, _drill_sections]
 
 
 def plan(firm: FirmData) -> list[NavSection]:

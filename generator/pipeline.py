@@ -18,6 +18,7 @@ from generator.errors import (
     error,
     sorted_issues,
 )
+from generator.exports import static_files
 from generator.load import SourceMap, display_path, load_firm
 from generator.model import FirmData
 from generator.pages import NavSection, all_pages, glossary_terms, plan
@@ -143,10 +144,11 @@ def generate(project: Project) -> Generated:
     loaded = load_and_validate(project.data_dir)
     sections, rendered = render_pages(project, loaded)
     hand = read_tree(project.docs)
-    clash = sorted(set(hand) & set(rendered))
+    exported = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
+    clash = sorted(set(hand) & (set(rendered) | set(exported)))
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
-    files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}}
+    files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
