@@ -188,7 +188,12 @@ def default_steps(firm: FirmData, drill: Drill) -> list[DrillStep]:
     if drill.type.startswith("failover"):
         rows = [
             ("declare", "宣告演練開始，完成執行／中止檢核並通知相關單位", lead, 10),
-            ("switch_over", "依各系統復原程序切換至備援環境", it, _procedure_minutes(firm, drill, 60)),
+            (
+                "switch_over",
+                "依各系統復原程序切換至備援環境",
+                it,
+                _procedure_minutes(firm, drill, 60),
+            ),
             ("system_up", "確認各系統於備援環境正常運作並記錄復原時間", it, 15),
             ("business_verification", "業務單位以實際作業驗證系統功能及資料", biz, 60),
             ("fall_back", "切換回主要環境並確認資料一致", it, 60),
@@ -202,9 +207,7 @@ def default_steps(firm: FirmData, drill: Drill) -> list[DrillStep]:
             ("fall_back", "清除回存環境並歸還備份媒體", it, 30),
         ]
     elif drill.type == "call_tree":
-        target = next(
-            (t.target for t in firm.contact_trees if drill.scenario in t.activation), 60
-        )
+        target = next((t.target for t in firm.contact_trees if drill.scenario in t.activation), 60)
         rows = [
             ("declare", "啟動緊急聯絡樹並記錄開始時間", lead, 0),
             ("other", "各層依聯絡樹完成通知並回報", None, target),
@@ -216,7 +219,7 @@ def default_steps(firm: FirmData, drill: Drill) -> list[DrillStep]:
             ("other", "依情境推演逐步狀況，各組說明應變措施", None, 90),
             ("other", "綜合討論並記錄待改善事項", lead, 30),
         ]
-    return [DrillStep(kind=k, action=a, role=r, minutes=m) for k, a, r, m in rows]  # type: ignore[arg-type]
+    return [DrillStep(kind=k, action=a, role=r, minutes=m) for k, a, r, m in rows]
 
 
 @dataclass(frozen=True)
@@ -274,9 +277,7 @@ def scenario_coverage(firm: FirmData, years: list[int]) -> list[ScenarioRow]:
     rows = []
     order = {"natural": 0, "man_made": 1, "cyber": 2}
     for sc in sorted(firm.scenarios, key=lambda s: order[s.category]):
-        cells = [
-            [d for d in _live(drills_in(firm, y)) if d.scenario == sc.id] for y in years
-        ]
+        cells = [[d for d in _live(drills_in(firm, y)) if d.scenario == sc.id] for y in years]
         rows.append(ScenarioRow(sc.id, cells, any(cells)))
     return rows
 

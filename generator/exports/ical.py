@@ -73,4 +73,5 @@ def drills_calendar(firm: FirmData, site_url: str | None = None) -> bytes:
     for drill in sorted(firm.drills, key=lambda d: (d.date, d.start, d.id)):
         cal.add_component(_event(firm, drill, site_url, stamp))
     cal.add_missing_timezones()
-    return cal.to_ical()
+    ical: bytes = cal.to_ical()
+    return ical
