@@ -89,6 +89,8 @@ def _choose_scenarios(firm: FirmData, state: _State, year: int) -> list[Scenario
 
 
 def _drafts(firm: FirmData, state: _State, year: int) -> list[_Draft]:
+    if not firm.scenarios:
+        return []  # every drill is designed on a scenario: nothing to propose without one
     by_id = {s.id: s for s in firm.systems}
     rounds = max(1, math.ceil(12 / firm.firm.policy.drill_period_months))
     covered = [sid for d in state.existing(year) if d.type in TECHNICAL_TYPES for sid in d.systems]

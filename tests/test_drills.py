@@ -208,3 +208,25 @@ def test_cli_plan_prints_yaml_and_writes_nothing(
     bad = run_cli("drills", "plan", "--years", "0", cwd=example_project)
     assert bad.exit_code == 2
     assert "error[usage]" in bad.stderr
+
+
+def test_schedule_page_flags_a_drill_in_trading_hours(minimal_project: Path) -> None:
+    drills = minimal_project / "firm_data" / "drills.yaml"
+    text = drills.read_text(encoding="utf-8").replace("date: 2026-05-16", "date: 2026-05-13")
+    drills.write_text(text, encoding="utf-8")
+    generate(Project.at(minimal_project))
+    docs = minimal_project / "build" / "docs" / "drills"
+    schedule = (docs / "2026.md").read_text(encoding="utf-8")
+    assert "bcp-flag--trading-hours" in schedule
+    assert "排定於交易時段（09:00–13:30）" in schedule
+    page = (docs / "d2026-01.md").read_text(encoding="utf-8")
+    assert "| 排程標示 | ⚠ 排定於交易時段（09:00–13:30） |" in page
+
+
+def test_planner_respects_a_shorter_drill_period(firm: FirmData) -> None:
+    policy = firm.firm.policy.model_copy(update={"drill_period_months": 6})
+    short = firm.model_copy(update={"firm": firm.firm.model_copy(update={"policy": policy})})
+    proposals = plan(short, 2028, 1)
+    for system in firm.core_systems():
+        assert sum(system.id in p.systems for p in proposals) >= 2, system.id
+    assert plan(firm.model_copy(update={"scenarios": []}), 2028, 1) == []
