@@ -60,7 +60,7 @@ LABELS: dict[str, dict[str, str]] = {
         "system_up": "系統啟用",
         "business_verification": "業務驗證",
         "fall_back": "回切",
-        "other": "—",
+        "other": "演練",
     },
     "impact": {"low": "低", "medium": "中", "high": "高", "critical": "極高"},
     "role_kind": {
