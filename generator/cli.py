@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.checks.core import today
 from generator.errors import ExitCode, GeneratorError, Issue, Severity, sorted_issues
 from generator.load import display_path
 from generator.pipeline import (
@@ -21,6 +22,8 @@ from generator.pipeline import (
 )
 from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
+from generator.planner import plan as plan_drills
+from generator.planner import plan_yaml
 
 DESCRIPTION = "由公司的 YAML 資料產生業務持續計畫手冊（MkDocs 網站）。"
 
@@ -49,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", help="產生整本手冊 PDF 與演練手冊 PDF（build/pdf/）")
     pdf.add_argument("--drill", help="另產生這次演練的演練手冊（演練識別碼）")
     pdf.add_argument("--year", type=int, help="另產生這一年全部演練的演練手冊")
+    drills = sub.add_parser("drills", help="演練計畫工具")
+    drills_sub = drills.add_subparsers(dest="drills_command", required=True, metavar="ACTION")
+    plan = drills_sub.add_parser(
+        "plan", help="建議輪流演練排程，以 YAML 輸出到標準輸出（不寫入任何檔案）"
+    )
+    plan.add_argument("--years", type=int, default=2, help="規劃年數（預設 2）")
+    plan.add_argument("--start", type=int, help="起始年度（預設：今天的下一年）")
     schema = sub.add_parser("schema", help="輸出資料格式的 JSON Schema")
     schema.add_argument("--out", type=Path, help="寫入檔案（預設：標準輸出）")
     return parser
@@ -139,6 +149,21 @@ def _cmd_schema(out: Path | None) -> int:
     return ExitCode.OK
 
 
+def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
+    if not 1 <= years <= 20:
+        print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)
+        return ExitCode.USAGE
+    loaded = load_and_validate(project.data_dir)
+    first = start if start is not None else today().year + 1
+    proposals = plan_drills(loaded.firm, first, years)
+    sys.stdout.write(
+        f"# handbook drills plan：{first}–{first + years - 1} 年演練排程建議（未寫入任何檔案）。\n"
+        "# 檢視後將需要的項目貼入 firm_data/drills-<年度>.yaml，並補上參與人員等資料。\n"
+    )
+    sys.stdout.write(plan_yaml(proposals))
+    return ExitCode.OK
+
+
 def run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; GeneratorError propagates to ``main``."""
     project = Project.at(args.project, args.data if args.data else None)
@@ -151,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
         return _cmd_build(project, args.pdf)
     if args.command == "pdf":
         return _cmd_pdf(project, args.drill, args.year)
+    if args.command == "drills":
+        return _cmd_drills_plan(project, args.years, args.start)
     if args.command == "serve":
         serve_project(project, args.addr)
         return ExitCode.OK

@@ -46,6 +46,22 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "drill_status": {"planned": "規劃中", "done": "已完成", "cancelled": "已取消"},
     "finding_status": {"open": "處理中", "done": "已完成"},
+    "drill_verdict": {
+        "passed": "通過",
+        "failed": "未通過",
+        "not_recorded": "未記錄結果",
+        "planned": "規劃中",
+        "cancelled": "已取消",
+    },
+    "drill_step": {
+        "declare": "宣告",
+        "switch_over": "切換",
+        "restore": "回存",
+        "system_up": "系統啟用",
+        "business_verification": "業務驗證",
+        "fall_back": "回切",
+        "other": "演練",
+    },
     "impact": {"low": "低", "medium": "中", "high": "高", "critical": "極高"},
     "role_kind": {
         "commander": "召集人／指揮官",

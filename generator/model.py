@@ -408,6 +408,51 @@ class Review(Record):
     date: dt.date
     minutes_ref: str | None = None
     business_verified: bool = False
+    attendees: list[PersonRef] = Field(default_factory=list, description="檢討會議出席人員")
+    summary: str | None = Field(None, description="檢討結論")
+
+
+DrillStepKind = Literal[
+    "declare", "switch_over", "restore", "system_up", "business_verification", "fall_back", "other"
+]
+
+
+class DrillStep(Record):
+    """One step of the drill's timed log: what, who, expected minutes, actual clock times."""
+
+    kind: DrillStepKind = "other"
+    action: Text
+    role: RoleRef | None = None
+    minutes: int | None = Field(None, ge=0, description="預計分鐘")
+    started: TimeOfDay | None = Field(None, description="實際開始時間")
+    finished: TimeOfDay | None = Field(None, description="實際完成時間")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"action": value} if isinstance(value, str) else value
+
+
+class DrillRole(Record):
+    """A participant's role in this drill (演練角色), e.g. 演練指揮官、紀錄、觀察員."""
+
+    person: PersonRef
+    role: Text
+
+
+class DrillRisk(Record):
+    """A risk of running the drill and how it is kept in check (風險與保護措施)."""
+
+    risk: Text
+    protection: Text
+
+
+class Blackout(Record):
+    """Days on which no drill may be planned (e.g. year-end closing, system migrations)."""
+
+    start: dt.date
+    end: dt.date | None = Field(None, description="最後一天（含）；省略表示僅一天")
+    reason: Text
 
 
 class Drill(Record):
@@ -427,6 +472,17 @@ class Drill(Record):
     results: list[DrillResult] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     review: Review | None = None
+    objectives: TextList = Field(
+        default_factory=list, description="其他演練目標（RTO/RPO 目標由系統資料產生）"
+    )
+    scope: TextList = Field(default_factory=list, description="演練範圍")
+    roles: list[DrillRole] = Field(default_factory=list, description="參與人員之演練角色")
+    risks: list[DrillRisk] = Field(default_factory=list, description="演練風險及保護措施")
+    sops: TextList = Field(default_factory=list, description="本次驗證之標準作業程序")
+    go_no_go: TextList = Field(default_factory=list, description="演練前之執行／中止檢核")
+    steps: list[DrillStep] = Field(
+        default_factory=list, description="演練步驟紀錄（省略時依演練類型產生）"
+    )
 
 
 # ---------------------------------------------------------------- vendors
@@ -599,6 +655,9 @@ class FirmData(BaseModel):
     closures: list[Closure] = Field(default_factory=list)
     contract_clauses: list[ClauseDefinition] = Field(
         default_factory=list, description="公司自訂之委外契約條款（補充條款目錄）"
+    )
+    drill_blackouts: list[Blackout] = Field(
+        default_factory=list, description="不得排定演練之期間（演練排程建議會避開）"
     )
 
     def roles(self) -> list[Role]:

@@ -162,8 +162,14 @@ def vendor_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     return build(firm, base)
 
 
+def _drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.drill_pages import drill_sections  # imports this module: import when used
+
+    return drill_sections(firm, base)
+
+
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, vendor_sections]
+SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, vendor_sections, _drill_sections]
 
 
 def plan(firm: FirmData, extra: dict[str, Any] | None = None) -> list[NavSection]:

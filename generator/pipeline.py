@@ -20,6 +20,7 @@ from generator.errors import (
     error,
     sorted_issues,
 )
+from generator.exports import static_files
 from generator.load import SourceMap, display_path, load_firm
 from generator.model import FirmData
 from generator.pages import NavSection, all_pages, glossary_terms, plan
@@ -169,10 +170,11 @@ def generate(
         check_engine()
     sections, rendered = render_pages(project, loaded, {"downloads": downloads})
     hand = read_tree(project.docs)
-    clash = sorted(set(hand) & {*rendered, EDITION_CSS})
+    exported = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
+    clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
-    files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}}
+    files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
         files.update(_render_downloads(project, loaded, sections, rendered, progress))

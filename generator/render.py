@@ -127,6 +127,12 @@ def _href(context: Any, target: str, folder: str | None = None) -> Md:
     return Md(posixpath.relpath(dest, here))
 
 
+def css_string(value: Any) -> Md:
+    """A CSS string literal (for ``content:`` in print styles), safe inside ``<style>``."""
+    text = " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"')
+    return Md('"' + text.replace("<", "\\3C ") + '"')
+
+
 def make_env(templates: Path, overrides: Path | None, date_style: str) -> SandboxedEnvironment:
     """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names."""
     loaders: list[Any] = []
@@ -155,6 +161,7 @@ def make_env(templates: Path, overrides: Path | None, date_style: str) -> Sandbo
             "href": _href,
             "yaml_str": lambda v: Md(json.dumps(str(v), ensure_ascii=False)),
             "esc": lambda v: Md(escape_md(str(v))),
+            "css_str": css_string,
         }
     )
     return env
