@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.audience import Audience
 from generator.errors import ExitCode, GeneratorError, Issue, Severity, sorted_issues
 from generator.load import display_path
 from generator.pipeline import Generated, Project, build, generate, json_schema, load_and_validate
@@ -33,10 +34,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="驗證資料並列出所有問題")
     check.add_argument("--strict", action="store_true", help="有警告也視為失敗")
-    sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
-    sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
+    generate = sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
+    build = sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）")
+    for command in (generate, build, serve):
+        command.add_argument(
+            "--audience",
+            choices=[a.value for a in Audience],
+            default=Audience.INTERNAL.value,
+            help="internal：內部網站版，不含個人電話與住家地址（預設，輸出到 build/、site/）；"
+            "restricted：限閱版，含全部資料並標示「限閱」（輸出到 build-restricted/、site-restricted/）",
+        )
     schema = sub.add_parser("schema", help="輸出資料格式的 JSON Schema")
     schema.add_argument("--out", type=Path, help="寫入檔案（預設：標準輸出）")
     return parser
@@ -101,7 +110,8 @@ def _cmd_schema(out: Path | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; GeneratorError propagates to ``main``."""
-    project = Project.at(args.project, args.data if args.data else None)
+    audience = Audience(getattr(args, "audience", Audience.INTERNAL.value))
+    project = Project.at(args.project, args.data if args.data else None, audience)
     if args.command == "check":
         return _cmd_check(project, args.strict)
     if args.command == "generate":

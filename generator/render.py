@@ -28,6 +28,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator import phones
 from generator.errors import Location, TemplateError, error
 from generator.labels import label
 from generator.load import display_path
@@ -127,6 +128,10 @@ def _href(context: Any, target: str, folder: str | None = None) -> Md:
     return Md(posixpath.relpath(dest, here))
 
 
+def _number(phone: Any) -> str:
+    return str(getattr(phone, "number", phone))
+
+
 def make_env(templates: Path, overrides: Path | None, date_style: str) -> SandboxedEnvironment:
     """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names."""
     loaders: list[Any] = []
@@ -155,6 +160,8 @@ def make_env(templates: Path, overrides: Path | None, date_style: str) -> Sandbo
             "href": _href,
             "yaml_str": lambda v: Md(json.dumps(str(v), ensure_ascii=False)),
             "esc": lambda v: Md(escape_md(str(v))),
+            "phone": lambda p: phones.local(_number(p)),
+            "tel": lambda p: phones.e164(_number(p)),
         }
     )
     return env
