@@ -2,4 +2,7 @@
 
 from __future__ import annotations
 
-from generator.checks import bia  # noqa: F401
+from generator.checks import (
+    bia,  # noqa: F401
+    contacts,  # noqa: F401
+)
