@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from generator import phones
 from generator.fields import Personal
-from generator.model import FirmData, Person, Record
+from generator.labels import label
+from generator.model import FirmData, Record
 
 T = TypeVar("T")
 
@@ -81,24 +82,32 @@ class Secret:
 def secrets(firm: FirmData) -> list[Secret]:
     """Personal numbers (any spelling: 0912-000-101, +886 912 000 101) and home addresses."""
     found: list[Secret] = []
-    for person in firm.people:
-        for phone in person.phones:
+    for owner, record in _contact_records(firm):
+        for phone in getattr(record, "phones", []):
             number = phones.digits(phone.number)
             if phone.personal and len(number) >= 6:
                 sep = r"[\s\-.()]?"
                 pattern = re.compile(sep.join(number) + r"(?!\d)")
-                found.append(Secret(person.name, f"{phone.kind}", pattern))
-        found.extend(_field_secrets(person))
+                found.append(Secret(owner, f"{label('phone', phone.kind)}電話", pattern))
+        found.extend(_field_secrets(owner, record))
     return found
 
 
-def _field_secrets(person: Person) -> list[Secret]:
+def _contact_records(firm: FirmData) -> list[tuple[str, Record]]:
+    records: list[tuple[str, Record]] = [(p.name, p) for p in firm.people]
+    records += [(p.name, p) for p in firm.parties]
+    records += [(f"{v.name} {c.name}", c) for v in firm.vendors for c in v.contacts]
+    return records
+
+
+def _field_secrets(owner: str, record: Record) -> list[Secret]:
     out = []
-    for name in type(person).model_fields:
-        value = getattr(person, name)
-        if _is_personal_field(type(person), name) and isinstance(value, str) and value.strip():
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        marks = [m for m in info.metadata if isinstance(m, Personal)]
+        if marks and isinstance(value, str) and value.strip():
             words = [re.escape(w) for w in value.split()]
-            out.append(Secret(person.name, name, re.compile(r"\s*".join(words))))
+            out.append(Secret(owner, marks[0].label, re.compile(r"\s*".join(words))))
     return out
 
 

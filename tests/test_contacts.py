@@ -153,7 +153,7 @@ def test_personal_number_typed_in_free_text_stops_the_internal_build(
     assert result.exit_code == 1
     assert (
         "error[personal-data]: 內部版頁面「articles/07-emergency-response.md」含有陳建宏的個人資料"
-        "（mobile）"
+        "（行動電話）"
     ) in result.stderr
     assert "0912" not in result.stderr
     assert not (example_project / "build/docs").exists(), "nothing written"
@@ -242,3 +242,17 @@ def _tree_people(tree_id: str) -> set[str]:
             found.add(node.deputy)
         stack.extend(node.calls)
     return found
+
+
+def test_home_address_in_a_hand_written_page_is_located(
+    example_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    page = example_project / "docs/guide/visits.md"
+    page.write_text("# 拜訪\n\n總經理住在 臺北市大安區虛構路 101號 8 樓。\n", encoding="utf-8")
+    result = run_cli("build", cwd=example_project)
+    assert result.exit_code == 1
+    assert (
+        "docs/guide/visits.md: error[personal-data]: 內部版頁面「guide/visits.md」"
+        "含有陳建宏的個人資料（住家地址）"
+    ) in result.stderr
+    assert not (example_project / "site").exists()
