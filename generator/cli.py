@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
+from generator.audience import Audience
 from generator.checks.core import today
 from generator.errors import ExitCode, GeneratorError, Issue, Severity, sorted_issues
 from generator.load import display_path
@@ -44,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="驗證資料並列出所有問題")
     check.add_argument("--strict", action="store_true", help="有警告也視為失敗")
-    sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
+    generate_cmd = sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
     build_cmd = sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
     build_cmd.add_argument("--pdf", action="store_true", help="同時產生 PDF 並放上網站首頁")
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
@@ -52,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     pdf = sub.add_parser("pdf", help="產生整本手冊 PDF 與演練手冊 PDF（build/pdf/）")
     pdf.add_argument("--drill", help="另產生這次演練的演練手冊（演練識別碼）")
     pdf.add_argument("--year", type=int, help="另產生這一年全部演練的演練手冊")
+    for command in (generate_cmd, build_cmd, serve, pdf):
+        command.add_argument(
+            "--audience",
+            choices=[a.value for a in Audience],
+            default=Audience.INTERNAL.value,
+            help="internal：內部網站版，不含個人電話與住家地址（預設，輸出到 build/、site/）；"
+            "restricted：限閱版，含全部資料並標示「限閱」（輸出到 build-restricted/、site-restricted/）",
+        )
     drills = sub.add_parser("drills", help="演練計畫工具")
     drills_sub = drills.add_subparsers(dest="drills_command", required=True, metavar="ACTION")
     plan = drills_sub.add_parser(
@@ -166,7 +175,8 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; GeneratorError propagates to ``main``."""
-    project = Project.at(args.project, args.data if args.data else None)
+    audience = Audience(getattr(args, "audience", Audience.INTERNAL.value))
+    project = Project.at(args.project, args.data if args.data else None, audience)
     if args.command == "check":
         return _cmd_check(project, args.strict)
     if args.command == "generate":

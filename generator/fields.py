@@ -43,6 +43,13 @@ class Ref:
     label: str
 
 
+@dataclass(frozen=True)
+class Personal:
+    """Marks a field as personal data: only the restricted audience sees it (see audience.py)."""
+
+    label: str
+
+
 SystemRef = Annotated[str, Ref(("systems",), "系統")]
 BusinessRef = Annotated[str, Ref(("businesses",), "核心業務")]
 PersonRef = Annotated[str, Ref(("people",), "人員")]

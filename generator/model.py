@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -12,6 +12,7 @@ from generator.fields import (
     ContactRef,
     Id,
     Minutes,
+    Personal,
     PersonRef,
     RoleRef,
     ScenarioRef,
@@ -35,6 +36,11 @@ class Record(BaseModel):
     def path(self) -> tuple[str | int, ...]:
         """Where this record sits in the merged data, e.g. ``("systems", 3)``."""
         return self._path
+
+    @property
+    def personal(self) -> bool:
+        """True when the whole record is personal data (only the restricted audience sees it)."""
+        return False
 
 
 # ---------------------------------------------------------------- firm, edition and policy
@@ -143,12 +149,25 @@ class Firm(Record):
 
 
 class Phone(Record):
-    """A phone number with its kind."""
+    """A phone number with its kind; mobile and home numbers are personal unless ``private: false``."""
+
+    PERSONAL_KINDS: ClassVar[frozenset[str]] = frozenset({"mobile", "home"})
 
     kind: Literal["office", "mobile", "home", "hotline", "fax", "satellite"] = "office"
     number: Text
     ext: str | None = None
-    private: bool = Field(False, description="個人號碼（僅限 BCP 小組版本顯示）")
+    private: bool | None = Field(
+        None,
+        description="個人號碼，只在限閱版顯示；未填時行動及住家電話視為個人號碼，"
+        "公務手機請寫 private: false",
+    )
+
+    @property
+    def personal(self) -> bool:
+        """Personal numbers appear only in the restricted audience's handbook."""
+        if self.private is not None:
+            return self.private
+        return self.kind in self.PERSONAL_KINDS
 
 
 class Person(Record):
@@ -160,6 +179,9 @@ class Person(Record):
     department: Text
     phones: list[Phone] = Field(min_length=1)
     email: str | None = None
+    home_address: Annotated[str | None, Personal("住家地址")] = Field(
+        None, description="住家地址（個人資料，只在限閱版顯示）"
+    )
     last_verified: dt.date | None = Field(None, description="聯絡資料最後確認日")
 
 

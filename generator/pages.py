@@ -79,9 +79,10 @@ def _role_index(firm: FirmData) -> dict[str, tuple[Role, Team]]:
     return {role.id: (role, team) for team in firm.organisation.teams for role in team.roles}
 
 
-def common_context(firm: FirmData) -> dict[str, Any]:
-    """Lookups every template may use."""
+def common_context(firm: FirmData, audience: str = "internal") -> dict[str, Any]:
+    """Lookups every template may use; ``audience`` is "internal" or "restricted"."""
     return {
+        "audience": audience,
         "data": firm,
         "firm": firm.firm,
         "edition": firm.firm.edition,
@@ -168,13 +169,26 @@ def _drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     return drill_sections(firm, base)
 
 
+def _contact_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.contacts import contact_sections
+
+    return contact_sections(firm, base)
+
+
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, vendor_sections, _drill_sections]
+SECTION_BUILDERS: list[SectionBuilder] = [
+    handbook_sections,
+    vendor_sections,
+    _drill_sections,
+    _contact_sections,
+]
 
 
-def plan(firm: FirmData, extra: dict[str, Any] | None = None) -> list[NavSection]:
-    """Every generated page, grouped as the navigation shows them."""
-    base = {**common_context(firm), "downloads": [], **(extra or {})}
+def plan(
+    firm: FirmData, audience: str = "internal", extra: dict[str, Any] | None = None
+) -> list[NavSection]:
+    """Every generated page, grouped as the navigation shows them (as ``audience`` sees them)."""
+    base = {**common_context(firm, audience), "downloads": [], **(extra or {})}
     sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
     return sorted(sections, key=lambda section: section.order)
 

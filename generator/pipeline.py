@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.audience import Audience, Secret, mark_restricted, secrets, visible
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
 from generator.errors import (
@@ -45,7 +46,11 @@ from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write
 
 @dataclass
 class Loaded:
-    """A validated firm with its source map and the non-fatal issues found."""
+    """A validated firm with its source map and the non-fatal issues found.
+
+    ``firm`` and ``index`` are what ``audience`` may see (personal data removed for the internal
+    audience); checks ran on the full data before. Render and export from ``firm`` only.
+    """
 
     firm: FirmData
     index: IdIndex
@@ -53,14 +58,19 @@ class Loaded:
     data_dir: Path
     issues: list[Issue] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    audience: Audience = Audience.INTERNAL
+    secrets: list[Secret] = field(default_factory=list, repr=False)
 
     def all_issues(self) -> list[Issue]:
         """Data issues and rule findings together, in reading order."""
         return sorted_issues([*self.issues, *(f.to_issue() for f in self.findings)])
 
 
-def load_and_validate(data_dir: Path) -> Loaded:
-    """Load and validate ``data_dir``; raise DataError listing every error found."""
+def load_and_validate(data_dir: Path, audience: Audience = Audience.INTERNAL) -> Loaded:
+    """Load and validate ``data_dir``; raise DataError listing every error found.
+
+    Checks judge the full data; the returned model is what ``audience`` may see.
+    """
     shown = display_path(data_dir)
     raw, load_issues = load_firm(data_dir)
     firm, issues = build_model(raw, shown)
@@ -77,7 +87,13 @@ def load_and_validate(data_dir: Path) -> Loaded:
     if errors:
         raise DataError(sorted_issues(issues))
     findings = run_checks(CheckContext(firm, raw.sources, today()))
-    return Loaded(firm, index, raw.sources, data_dir, sorted_issues(issues), findings)
+    seen = visible(firm, audience)
+    if seen is not firm:
+        index, _ = index_ids(seen, raw.sources)
+    hidden = secrets(firm) if audience is Audience.INTERNAL else []
+    return Loaded(
+        seen, index, raw.sources, data_dir, sorted_issues(issues), findings, audience, hidden
+    )
 
 
 # Running footer of printed site pages (edition, classification, page N of M), made from the data.
@@ -90,11 +106,19 @@ class Project:
 
     root: Path
     data_dir: Path
+    audience: Audience = Audience.INTERNAL
 
     @classmethod
-    def at(cls, root: Path, data_dir: Path | None = None) -> Project:
+    def at(
+        cls, root: Path, data_dir: Path | None = None, audience: Audience = Audience.INTERNAL
+    ) -> Project:
         """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
-        return cls(root, data_dir if data_dir is not None else root / "firm_data")
+        return cls(root, data_dir if data_dir is not None else root / "firm_data", audience)
+
+    @property
+    def _suffix(self) -> str:
+        # The restricted copy never shares a folder with the intranet copy.
+        return "" if self.audience is Audience.INTERNAL else f"-{self.audience.value}"
 
     @property
     def templates(self) -> Path:
@@ -114,12 +138,12 @@ class Project:
     @property
     def build(self) -> Path:
         """Staging: generated Markdown, the engine config and the search dictionary."""
-        return self.root / "build"
+        return self.root / f"build{self._suffix}"
 
     @property
     def site(self) -> Path:
         """The built site."""
-        return self.root / "site"
+        return self.root / f"site{self._suffix}"
 
     @property
     def engine_config(self) -> Path:
@@ -145,7 +169,7 @@ def render_pages(
     project: Project, loaded: Loaded, extra: dict[str, Any] | None = None
 ) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first."""
-    sections = plan(loaded.firm, extra)
+    sections = plan(loaded.firm, loaded.audience.value, extra)
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
@@ -164,7 +188,7 @@ def generate(
     project: Project, *, with_pdf: bool = False, progress: Progress | None = None
 ) -> Generated:
     """Validate the data, render all pages (and PDFs), then write only what changed."""
-    loaded = load_and_validate(project.data_dir)
+    loaded = load_and_validate(project.data_dir, project.audience)
     downloads = download_list(loaded.firm) if with_pdf else []
     if with_pdf:
         check_engine()
@@ -174,6 +198,9 @@ def generate(
     clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
+    if loaded.audience is Audience.RESTRICTED:
+        hand = {name: mark_restricted(name, content) for name, content in hand.items()}
+    _guard_personal_data(project, loaded, rendered, hand)
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
@@ -193,6 +220,31 @@ def build(
     with staged_dir(project.site) as staging:
         build_site(project.engine_config, staging, project.user_dict, project.docs)
     return result
+
+
+def _guard_personal_data(
+    project: Project, loaded: Loaded, rendered: dict[str, str], hand: dict[str, bytes]
+) -> None:
+    """Refuse to write an internal copy that still holds personal data (e.g. typed in free text)."""
+    problems: list[Issue] = []
+    pages = {name: (project.docs / name, text) for name, text in rendered.items()}
+    for name, content in hand.items():
+        pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
+    for name, (source, text) in sorted(pages.items()):
+        for secret in loaded.secrets:
+            if secret.found_in(text):
+                where = Location(display_path(source)) if name in hand else None
+                problems.append(
+                    error(
+                        "personal-data",
+                        f"內部版頁面「{name}」含有{secret.owner}的個人資料（{secret.what}）",
+                        where,
+                        "個人電話與住家地址只能寫在 people 的對應欄位，不要寫進說明文字；"
+                        "需要完整資料時請以 --audience restricted 建置限閱版。",
+                    )
+                )
+    if problems:
+        raise DataError(problems)
 
 
 def _clash_issue(project: Project, name: str) -> Issue:
@@ -241,6 +293,7 @@ def serve(project: Project, addr: str) -> None:
     generate(project)
     os.environ["BCP_PROJECT"] = str(project.root.resolve())
     os.environ["BCP_DATA"] = str(project.data_dir.resolve())
+    os.environ["BCP_AUDIENCE"] = project.audience.value
     hook = Path(__file__).with_name("serve_hook.py")
     watch = [project.data_dir, project.templates, project.docs]
     serve_site(project.engine_config, watch, hook, project.user_dict, addr)
@@ -301,7 +354,7 @@ def pdf(
 ) -> list[tuple[Path, int]]:
     """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
     check_engine()
-    loaded = load_and_validate(project.data_dir)
+    loaded = load_and_validate(project.data_dir, project.audience)
     sections, rendered = render_pages(project, loaded)
     css = _print_css(project)
     outputs: list[tuple[Path, int]] = []

@@ -28,6 +28,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator import phones
 from generator.errors import Location, TemplateError, error
 from generator.labels import label
 from generator.load import display_path
@@ -133,6 +134,10 @@ def css_string(value: Any) -> Md:
     return Md('"' + text.replace("<", "\\3C ") + '"')
 
 
+def _number(phone: Any) -> str:
+    return str(getattr(phone, "number", phone))
+
+
 def make_env(templates: Path, overrides: Path | None, date_style: str) -> SandboxedEnvironment:
     """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names."""
     loaders: list[Any] = []
@@ -162,6 +167,8 @@ def make_env(templates: Path, overrides: Path | None, date_style: str) -> Sandbo
             "yaml_str": lambda v: Md(json.dumps(str(v), ensure_ascii=False)),
             "esc": lambda v: Md(escape_md(str(v))),
             "css_str": css_string,
+            "phone": lambda p: phones.local(_number(p)),
+            "tel": lambda p: phones.e164(_number(p)),
         }
     )
     return env

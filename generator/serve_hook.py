@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from generator.audience import Audience
 from generator.errors import GeneratorError
 from generator.pipeline import Project, generate
 
@@ -20,7 +21,8 @@ log = logging.getLogger("mkdocs.hooks.handbook")
 def on_pre_build(config: Any) -> None:
     """Regenerate the handbook pages; on bad data keep the last good pages and log why."""
     del config
-    project = Project.at(Path(os.environ["BCP_PROJECT"]), Path(os.environ["BCP_DATA"]))
+    audience = Audience(os.environ.get("BCP_AUDIENCE", Audience.INTERNAL.value))
+    project = Project.at(Path(os.environ["BCP_PROJECT"]), Path(os.environ["BCP_DATA"]), audience)
     try:
         result = generate(project)
     except GeneratorError as exc:

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from generator.checks import (
     bia,  # noqa: F401
+    contacts,  # noqa: F401
     outsourcing,  # noqa: F401
 )

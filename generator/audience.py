@@ -1,0 +1,129 @@
+"""Audiences: what each copy of the handbook may show. Personal data is masked in ONE place.
+
+The model declares what is personal: fields annotated with ``Personal`` (``Person.home_address``)
+and records whose ``personal`` property is true (``Phone``: mobile and home numbers, or any
+number marked ``private: true``). ``visible()`` makes the copy of the model an audience may see;
+the pipeline renders pages, the search dictionary and every export from that copy only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from generator import phones
+from generator.fields import Personal
+from generator.labels import label
+from generator.model import FirmData, Record
+
+T = TypeVar("T")
+
+
+class Audience(StrEnum):
+    """Who a build is for: all staff on the intranet, or the BCP team's restricted copy."""
+
+    INTERNAL = "internal"
+    RESTRICTED = "restricted"
+
+
+def visible(firm: FirmData, audience: Audience) -> FirmData:
+    """The model as ``audience`` may see it: the internal copy has no personal data at all."""
+    if audience is Audience.RESTRICTED:
+        return firm
+    return _redact(firm)
+
+
+def _is_personal_field(owner: type[BaseModel], name: str) -> bool:
+    return any(isinstance(m, Personal) for m in owner.model_fields[name].metadata)
+
+
+def _redact(value: T) -> T:
+    if isinstance(value, BaseModel):
+        updates: dict[str, Any] = {}
+        for name in type(value).model_fields:
+            current = getattr(value, name)
+            if _is_personal_field(type(value), name) or _personal(current):
+                if current is not None:
+                    updates[name] = None
+                continue
+            new = _redact(current)
+            if new is not current:
+                updates[name] = new
+        return value.model_copy(update=updates) if updates else value
+    if isinstance(value, list):
+        kept = [_redact(item) for item in value if not _personal(item)]
+        if len(kept) == len(value) and all(a is b for a, b in zip(kept, value, strict=True)):
+            return value
+        return kept  # type: ignore[return-value]
+    return value
+
+
+def _personal(value: object) -> bool:
+    return isinstance(value, Record) and value.personal
+
+
+@dataclass(frozen=True)
+class Secret:
+    """One piece of personal data the internal copy must not contain, and whose it is."""
+
+    owner: str
+    what: str
+    pattern: re.Pattern[str]
+
+    def found_in(self, text: str) -> bool:
+        """True when ``text`` contains this secret in any common spelling."""
+        return self.pattern.search(text) is not None
+
+
+def secrets(firm: FirmData) -> list[Secret]:
+    """Personal numbers (any spelling: 0912-000-101, +886 912 000 101) and home addresses."""
+    found: list[Secret] = []
+    for owner, record in _contact_records(firm):
+        for phone in getattr(record, "phones", []):
+            number = phones.digits(phone.number)
+            if phone.personal and len(number) >= 6:
+                sep = r"[\s\-.()]?"
+                pattern = re.compile(sep.join(number) + r"(?!\d)")
+                found.append(Secret(owner, f"{label('phone', phone.kind)}電話", pattern))
+        found.extend(_field_secrets(owner, record))
+    return found
+
+
+def _contact_records(firm: FirmData) -> list[tuple[str, Record]]:
+    records: list[tuple[str, Record]] = [(p.name, p) for p in firm.people]
+    records += [(p.name, p) for p in firm.parties]
+    records += [(f"{v.name} {c.name}", c) for v in firm.vendors for c in v.contacts]
+    return records
+
+
+def _field_secrets(owner: str, record: Record) -> list[Secret]:
+    out = []
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        marks = [m for m in info.metadata if isinstance(m, Personal)]
+        if marks and isinstance(value, str) and value.strip():
+            words = [re.escape(w) for w in value.split()]
+            out.append(Secret(owner, marks[0].label, re.compile(r"\s*".join(words))))
+    return out
+
+
+RESTRICTED_BANNER = (
+    '!!! danger "限閱"\n'
+    "    本頁屬限閱版，含個人聯絡資料，僅供業務持續計畫小組使用；不得放上內部網站、轉寄或複製。\n\n"
+)
+
+
+def mark_restricted(name: str, content: bytes) -> bytes:
+    """A hand-written Markdown page of the restricted copy, with the 「限閱」 banner on top."""
+    if not name.endswith(".md"):
+        return content
+    text = content.decode("utf-8")
+    front = ""
+    if text.startswith("---\n") and "\n---\n" in text[4:]:
+        end = text.index("\n---\n", 4) + 5
+        front, text = text[:end], text[end:].lstrip("\n")
+    return (front + RESTRICTED_BANNER + text).encode("utf-8")
