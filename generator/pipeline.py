@@ -138,6 +138,27 @@ def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], di
     return sections, rendered
 
 
+@dataclass
+class RenderedHandbook:
+    """Everything an export needs: the model, the navigation and the pages as Markdown."""
+
+    loaded: Loaded
+    sections: list[NavSection]
+    pages: dict[str, str]
+    hand: dict[str, bytes]
+
+
+def render_handbook(project: Project) -> RenderedHandbook:
+    """Validate and render in memory, as ``generate`` does, without writing anything.
+
+    Exports (wiki, Confluence) start here so they get exactly the site's pages; the audience
+    setting (internal by default) is to be passed on to ``render_pages`` from this one place.
+    """
+    loaded = load_and_validate(project.data_dir)
+    sections, rendered = render_pages(project, loaded)
+    return RenderedHandbook(loaded, sections, rendered, read_tree(project.docs))
+
+
 def generate(project: Project) -> Generated:
     """Validate the data, render all pages, then write only what changed under ``build/``."""
     loaded = load_and_validate(project.data_dir)

@@ -1,0 +1,1 @@
+"""Exports of the rendered handbook to other targets (git-backed wikis, Confluence)."""
