@@ -62,7 +62,8 @@ def from_rendered(rendered: RenderedHandbook) -> Handbook:
     sections: list[ExportSection] = []
     for section in rendered.sections:
         pages = tuple(
-            ExportPage(p.dest, p.title, section.title, rendered.pages[p.dest]) for p in section.pages
+            ExportPage(p.dest, p.title, section.title, rendered.pages[p.dest])
+            for p in section.pages
         )
         sections.append(ExportSection(section.title, pages))
     hand = [
@@ -80,7 +81,9 @@ def header_lines(firm: FirmData) -> list[str]:
     edition = firm.firm.edition
     style = firm.firm.date_style
     if edition.status == "approved":
-        approval = f"核定：{edition.approved_by or '—'}（{format_date(edition.approval_date, style)}"
+        approval = (
+            f"核定：{edition.approved_by or '—'}（{format_date(edition.approval_date, style)}"
+        )
         approval += f"，{edition.approval_ref}）" if edition.approval_ref else "）"
     else:
         approval = "核定：尚未核定（草案）"

@@ -98,10 +98,14 @@ class WikiTree:
         """True if ``rel`` (a path in the wiki repository) belongs to the handbook."""
         folder = self.folder
         if self.flavor == "gitea":
-            top = "/" not in rel and rel.startswith(folder + GITEA_SEPARATOR) and rel.endswith(".md")
+            top = (
+                "/" not in rel and rel.startswith(folder + GITEA_SEPARATOR) and rel.endswith(".md")
+            )
             return top or rel.startswith(folder + "/")
         if self.flavor == "azure":
-            return rel == f"{folder}.md" or rel.startswith((f"{folder}/", f".attachments/{folder}/"))
+            return rel == f"{folder}.md" or rel.startswith(
+                (f"{folder}/", f".attachments/{folder}/")
+            )
         return rel.startswith(folder + "/")
 
     def merge(self, rel: str, old: bytes | None) -> bytes:
@@ -306,3 +310,10 @@ def export_wiki(handbook: Handbook, flavor: str, folder: str) -> WikiTree:
     else:
         _wikijs_contents(handbook, layout, tree)
     return tree
+
+
+def commit_message(handbook: Handbook, flavor: str) -> str:
+    """The wiki commit message: the edition first, then its date and approval."""
+    edition = handbook.edition
+    lines = header_lines(handbook.firm)
+    return f"BCP 手冊版次 {edition.number}（{flavor} wiki 匯出）\n\n{lines[0]}\n{lines[1]}\n"
