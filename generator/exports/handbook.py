@@ -65,7 +65,9 @@ def from_rendered(rendered: RenderedHandbook) -> Handbook:
             ExportPage(p.dest, p.title, section.title, rendered.pages[p.dest])
             for p in section.pages
         )
-        sections.append(ExportSection(section.title, pages))
+        # A section holding one page of the same name is that page (「營運衝擊分析」).
+        single = len(pages) == 1 and pages[0].title == section.title
+        sections.append(ExportSection("" if single else section.title, pages))
     hand = [
         ExportPage(p.dest, p.title, HAND_SECTION, rendered.hand[p.dest].decode("utf-8"))
         for p in hand_pages(rendered.hand)
