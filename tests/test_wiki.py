@@ -23,7 +23,9 @@ Run = Callable[..., CliResult]
 def tree_of(root: Path) -> dict[str, bytes]:
     """Every file under ``root``, dot-files included (``.order``, ``.attachments``)."""
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -67,7 +69,9 @@ def _pages(tree: dict[str, bytes]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("flavor", ["gitlab", "gitea", "azure", "wikijs"])
-def test_every_page_has_the_edition_header(flavor: str, example_project: Path, run_cli: Run) -> None:
+def test_every_page_has_the_edition_header(
+    flavor: str, example_project: Path, run_cli: Run
+) -> None:
     pages = _pages(export(run_cli, example_project, flavor))
     assert len(pages) >= 24
     for name, text in pages.items():
@@ -91,7 +95,7 @@ def test_gitlab_links_point_at_existing_pages_and_sidebar_is_marked(
     sidebar = tree["_sidebar.md"].decode()
     assert sidebar.startswith(MARK_BEGIN) and sidebar.rstrip().endswith(MARK_END)
     system = tree["BCP手冊/核心系統復原程序/委託下單系統.md"].decode()
-    assert "# 委託下單系統 復原程序 <a id=\"system-oms\"></a>" in system
+    assert '# 委託下單系統 復原程序 <a id="system-oms"></a>' in system
     assert "(BCP手冊/規範與本公司作法/第七條-災害應變機制#scenario-sc-typhoon)" in system
     assert "| ☐ | 1 | 確認主機房委託主機故障範圍" in system  # the procedure table stays a table
     assert "- **RTO**：復原時間目標（Recovery Time Objective）" in system
@@ -158,7 +162,12 @@ ATTACHED_PAGE = """# 疏散路線 { #evacuation }
     ],
 )  # fmt: skip
 def test_images_and_pdfs_are_copied_as_attachments(
-    flavor: str, image_file: str, image_link: str, pdf_link: str, example_project: Path, run_cli: Run
+    flavor: str,
+    image_file: str,
+    image_link: str,
+    pdf_link: str,
+    example_project: Path,
+    run_cli: Run,
 ) -> None:
     guide = example_project / "docs" / "guide"
     (guide / "evacuation.md").write_text(ATTACHED_PAGE, encoding="utf-8")
@@ -208,7 +217,9 @@ def test_usage_errors(example_project: Path, run_cli: Run) -> None:
         cwd=example_project,
     )  # fmt: skip
     assert bad.exit_code == 2 and "error[wiki-folder]" in bad.stderr
-    push = run_cli("export", "wiki", "--flavor", "confluence", "--push", "x.git", cwd=example_project)
+    push = run_cli(
+        "export", "wiki", "--flavor", "confluence", "--push", "x.git", cwd=example_project
+    )
     assert push.exit_code == 2 and "publish-confluence" in push.stderr
 
 
@@ -235,9 +246,14 @@ def test_page_names_follow_each_wiki() -> None:
 
 
 def test_shared_files_keep_what_users_wrote() -> None:
-    tree = WikiTree("gitlab", "BCP手冊", {"_sidebar.md": f"{MARK_BEGIN}\n新\n{MARK_END}\n".encode()})
+    tree = WikiTree(
+        "gitlab", "BCP手冊", {"_sidebar.md": f"{MARK_BEGIN}\n新\n{MARK_END}\n".encode()}
+    )
     old = f"我的連結\n\n{MARK_BEGIN}\n舊\n{MARK_END}\n頁尾\n".encode()
-    assert tree.merge("_sidebar.md", old).decode() == f"我的連結\n\n{MARK_BEGIN}\n新\n{MARK_END}\n頁尾\n"
+    assert (
+        tree.merge("_sidebar.md", old).decode()
+        == f"我的連結\n\n{MARK_BEGIN}\n新\n{MARK_END}\n頁尾\n"
+    )
     assert tree.merge("_sidebar.md", b"Home\n").decode().startswith("Home\n\n" + MARK_BEGIN)
     azure = WikiTree("azure", "BCP手冊", {".order": "BCP手冊\n".encode()})
     assert azure.merge(".order", "Home\nFAQ\n".encode()).decode() == "Home\nFAQ\nBCP手冊\n"
