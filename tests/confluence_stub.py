@@ -143,9 +143,8 @@ class _Handler(BaseHTTPRequestHandler):
             for item in body if isinstance(body, list) else [body]:
                 if item["name"] not in labels:
                     labels.append(item["name"])
-        elif method == "DELETE":
-            if query.get("name") in labels:
-                labels.remove(query["name"])
+        elif method == "DELETE" and query.get("name") in labels:
+            labels.remove(query["name"])
         results = [{"prefix": "global", "name": name} for name in labels]
         self._reply(200, {"results": results, "size": len(results)})
 

@@ -256,7 +256,7 @@ def test_shared_files_keep_what_users_wrote() -> None:
     )
     assert tree.merge("_sidebar.md", b"Home\n").decode().startswith("Home\n\n" + MARK_BEGIN)
     azure = WikiTree("azure", "BCP手冊", {".order": "BCP手冊\n".encode()})
-    assert azure.merge(".order", "Home\nFAQ\n".encode()).decode() == "Home\nFAQ\nBCP手冊\n"
+    assert azure.merge(".order", b"Home\nFAQ\n").decode() == "Home\nFAQ\nBCP手冊\n"
     assert azure.owns("BCP手冊.md") and azure.owns(".attachments/BCP手冊/x.png")
     assert not azure.owns("FAQ.md") and not azure.owns(".attachments/other.png")
     gitea = WikiTree("gitea", "BCP手冊")

@@ -102,7 +102,9 @@ def _git(args: list[str], cwd: Path, url: str, check: bool = True) -> str:
 def _checkout(work: Path, tree: WikiTree, branch: str | None, url: str) -> str:
     has_head = bool(_git(["rev-parse", "--verify", "-q", "HEAD"], work, url, check=False))
     current = _git(["symbolic-ref", "--short", "HEAD"], work, url).strip()
-    remote = _git(["for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin"], work, url)
+    remote = _git(
+        ["for-each-ref", "--format=%(refname:lstrip=3)", "refs/remotes/origin"], work, url
+    )
     remote_branches = {name for name in remote.split() if name != "HEAD"}
     if branch is None:
         branch = current if has_head else DEFAULT_BRANCH[tree.flavor]
