@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -193,3 +194,14 @@ def test_bad_targets_fail_clearly(
     monkeypatch.delenv("CONFLUENCE_TOKEN")
     missing = publish(run_cli, example_project, "http://127.0.0.1:9")
     assert missing.exit_code == 2 and "error[confluence-token]" in missing.stderr
+
+
+def test_without_the_optional_client_the_command_says_how_to_install_it(
+    example_project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONFLUENCE_TOKEN", TOKEN)
+    monkeypatch.setitem(sys.modules, "atlassian", None)  # as if the [confluence] extra is absent
+    result = publish(run_cli, example_project, "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "error[confluence-client]" in result.stderr
+    assert "pip install 'bcp-handbook[confluence]'" in result.stderr

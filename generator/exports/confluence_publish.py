@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.errors import Location, OutputError, UsageError, error
 from generator.exports.confluence import OWNER_LABEL, ConfluenceExport, ConfluencePage
+from generator.exports.gitpush import shown_url
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _client(target: Target) -> Any:
 def _failure(target: Target, exc: Exception, doing: str) -> OutputError:
     import requests  # a dependency of the optional client
 
-    where = Location(target.url)
+    where = Location(shown_url(target.url))
     response = getattr(exc, "response", None)
     reason = getattr(exc, "reason", None)
     if response is None and reason is not None:
@@ -98,7 +99,7 @@ def _parent_id(client: Any, target: Target) -> str | None:
                 error(
                     "confluence-parent",
                     f"在空間 {target.space} 找不到上層頁面「{target.parent}」",
-                    Location(target.url),
+                    Location(shown_url(target.url)),
                 )
             ]
         )
@@ -117,7 +118,7 @@ def _existing(client: Any, target: Target, page: ConfluencePage) -> tuple[str | 
                 error(
                     "confluence-page-owned",
                     f"頁面「{page.title}」已存在但非本手冊產生（無 {OWNER_LABEL} 標籤），未更動任何頁面",
-                    Location(target.url),
+                    Location(shown_url(target.url)),
                 )
             ]
         )
