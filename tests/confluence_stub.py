@@ -31,6 +31,7 @@ class Store:
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     labels: dict[str, list[str]] = field(default_factory=dict)
     attachments: dict[str, list[str]] = field(default_factory=dict)
+    properties: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     next_id: int = 1000
 
@@ -57,7 +58,9 @@ class Store:
 
 
 _CONTENT = re.compile(r"^/rest/api/content/?$")
-_ONE = re.compile(r"^/rest/api/content/(\d+)(/history|/label|/child/attachment)?/?$")
+_ONE = re.compile(
+    r"^/rest/api/content/(\d+)(/history|/label|/child/attachment|/property)?(?:/([\w-]+))?/?$"
+)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -97,7 +100,34 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(404, {"message": "not found"})
             return
         page_id, sub = match.group(1), match.group(2) or ""
+        if sub == "/property":
+            self._property(method, page_id, match.group(3), body)
+            return
         getattr(self, f"_page{sub.replace('/', '_')}")(method, page_id, query, body)
+
+    def _property(self, method: str, page_id: str, key: str | None, body: Any) -> None:
+        props = self.store.properties
+        if method == "GET":
+            if key is None or (page_id, key) not in props:
+                self._reply(404, {"message": "no such property"})
+                return
+            self._reply(200, props[(page_id, key)])
+            return
+        name = key or body["key"]
+        current = props.get((page_id, name))
+        expected = (current["version"]["number"] + 1) if current else 1
+        if method == "POST" and current is not None:
+            self._reply(400, {"message": "property exists"})
+            return
+        if method == "PUT" and body.get("version", {}).get("number") != expected:
+            self._reply(409, {"message": "version conflict"})
+            return
+        props[(page_id, name)] = {
+            "key": name,
+            "value": body["value"],
+            "version": {"number": expected},
+        }
+        self._reply(200, props[(page_id, name)])
 
     def _collection(self, method: str, query: dict[str, str], body: Any) -> None:
         store = self.store

@@ -140,6 +140,10 @@ def test_publish_creates_then_leaves_alone_then_updates(
         ]
         assert store.labels[oms] == ["bcp-handbook", "bcp-edition-2026.2"]
 
+        # Confluence keeps a normalised body; what was sent is known from the page property.
+        for page in store.pages.values():
+            page["body"]["storage"]["value"] = page["body"]["storage"]["value"].replace("/>", " />")
+        assert store.properties[(oms, "bcp-handbook")]["version"] == {"number": 1}
         mark = len(store.calls)
         second = publish(run_cli, example_project, url)
         assert second.exit_code == 0, second.stderr
@@ -150,7 +154,7 @@ def test_publish_creates_then_leaves_alone_then_updates(
         mark = len(store.calls)
         third = publish(run_cli, example_project, url)
         assert third.exit_code == 0, third.stderr
-        puts = [c for c in store.calls[mark:] if c.method == "PUT"]
+        puts = [c for c in store.calls[mark:] if c.method == "PUT" and "/property" not in c.path]
         assert len(puts) == PAGES and not [
             c for c in _writes(store, mark) if c[1].endswith("/content")
         ]
@@ -160,6 +164,9 @@ def test_publish_creates_then_leaves_alone_then_updates(
         deletes = [c for c in store.calls[mark:] if c.method == "DELETE"]
         assert len(deletes) == PAGES and deletes[0].query["name"] == "bcp-edition-2026.2"
         assert "版次 2027.1" in store.pages[oms]["body"]["storage"]["value"]
+        recorded = store.properties[(oms, "bcp-handbook")]
+        assert recorded["version"] == {"number": 2}
+        assert recorded["value"]["labels"] == ["bcp-handbook", "bcp-edition-2027.1"]
 
 
 def test_a_page_owned_by_someone_else_stops_before_any_write(

@@ -7,12 +7,15 @@ the ``bcp-handbook`` label); only then does it write, parents before children.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from generator.errors import Location, OutputError, UsageError, error
 from generator.exports.confluence import OWNER_LABEL, ConfluenceExport, ConfluencePage
 from generator.exports.gitpush import shown_url
+
+PROPERTY = "bcp-handbook"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,21 @@ class Step:
     title: str
     page_id: str | None
     parent_title: str | None
+    property_version: int | None = None
+
+
+def digest(page: ConfluencePage, parent_title: str | None) -> str:
+    """What was published, as a hash kept in a page property.
+
+    Confluence normalises the storage body it keeps, so comparing bodies would update every page
+    on every run; the hash of what we sent (body, place in the tree, attachments) does not drift.
+    """
+    sha = hashlib.sha256()
+    for part in (page.title, parent_title or "", page.body):
+        sha.update(part.encode("utf-8") + b"\0")
+    for name, content in page.attachments:
+        sha.update(name.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
+    return sha.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -106,11 +124,11 @@ def _parent_id(client: Any, target: Target) -> str | None:
     return str(page["id"])
 
 
-def _existing(client: Any, target: Target, page: ConfluencePage) -> tuple[str | None, bool]:
-    """(page id, unchanged) of the page with this title; refuse pages owned by someone else."""
+def _existing(client: Any, target: Target, page: ConfluencePage) -> str | None:
+    """The id of the page with this title; refuse a page owned by someone else."""
     found = _first(client.get_page_by_title(target.space, page.title, expand="version"))
     if not found:
-        return None, False
+        return None
     page_id = str(found["id"])
     if OWNER_LABEL not in _labels(client, page_id):
         raise OutputError(
@@ -122,9 +140,20 @@ def _existing(client: Any, target: Target, page: ConfluencePage) -> tuple[str | 
                 )
             ]
         )
-    current = client.get_page_by_id(page_id, expand="body.storage,version") or {}
-    stored = current.get("body", {}).get("storage", {}).get("value")
-    return page_id, stored == page.body
+    return page_id
+
+
+def _published(client: Any, page_id: str) -> tuple[str | None, int | None]:
+    """(hash, property version) recorded at the last publication, if any."""
+    from atlassian.errors import ApiError
+
+    try:
+        found = client.get_page_property(page_id, PROPERTY)
+    except ApiError:
+        return None, None
+    value = (found or {}).get("value") or {}
+    version = ((found or {}).get("version") or {}).get("number")
+    return value.get("sha256"), version
 
 
 def plan(client: Any, target: Target, export: ConfluenceExport) -> tuple[list[Step], str | None]:
@@ -133,10 +162,15 @@ def plan(client: Any, target: Target, export: ConfluenceExport) -> tuple[list[St
     titles = {page.key: page.title for page in export.pages}
     steps = []
     for page in export.pages:
-        page_id, unchanged = _existing(client, target, page)
-        action = "create" if page_id is None else "unchanged" if unchanged else "update"
         parent_title = titles[page.parent] if page.parent else target.parent
-        steps.append(Step(action, page.title, page_id, parent_title))
+        page_id = _existing(client, target, page)
+        if page_id is None:
+            steps.append(Step("create", page.title, None, parent_title))
+            continue
+        recorded, version = _published(client, page_id)
+        same = recorded == digest(page, parent_title)
+        action = "unchanged" if same else "update"
+        steps.append(Step(action, page.title, page_id, parent_title, version))
     return steps, parent_id
 
 
@@ -152,6 +186,19 @@ def _write(
         step.page_id, page.title, page.body, parent_id, version_comment=note, always_update=True
     )
     return step.page_id
+
+
+def _record(
+    client: Any, page_id: str, page: ConfluencePage, step: Step, export: ConfluenceExport
+) -> None:
+    value = {"sha256": digest(page, step.parent_title), "labels": list(export.labels)}
+    data: dict[str, Any] = {"key": PROPERTY, "value": value}
+    if step.property_version is None:
+        client.set_page_property(page_id, data)
+    else:
+        client.update_page_property(
+            page_id, {**data, "version": {"number": step.property_version + 1}}
+        )
 
 
 def _label(client: Any, page_id: str, labels: tuple[str, ...]) -> None:
@@ -184,6 +231,7 @@ def publish(target: Target, export: ConfluenceExport, dry_run: bool, note: str) 
                 page_id = _write(client, target, page, step, parent, note)
                 for name, content in page.attachments:
                     client.attach_content(content, name, page_id=page_id)
+                _record(client, page_id, page, step, export)
             ids[page.key] = page_id
             _label(client, page_id, export.labels)
     except (requests.RequestException, ApiError) as exc:
