@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.exports.handbook import GENERATED_NOTICE, plain_markdown, split_abbreviations
+from generator.exports.handbook import (
+    GENERATED_NOTICE,
+    plain_markdown,
+    rewrite_links,
+    split_abbreviations,
+)
 from generator.exports.wiki import MARK_BEGIN, MARK_END, WikiTree, page_name
 from tests.conftest import CliResult
 
@@ -261,3 +266,20 @@ def test_shared_files_keep_what_users_wrote() -> None:
     assert not azure.owns("FAQ.md") and not azure.owns(".attachments/other.png")
     gitea = WikiTree("gitea", "BCP手冊")
     assert gitea.owns("BCP手冊｜首頁.md") and not gitea.owns("Home.md")
+
+
+def test_links_in_raw_html_call_trees_are_rewritten_too() -> None:
+    text = (
+        '<ul class="call-tree"><li><a href="../people.md#p-chen">陳建宏</a>'
+        '<img src="icons/phone.svg" alt="電話"></li></ul>\n'
+        "[外部](https://example.invalid/a.md) [本頁](#top)\n"
+    )
+    out = rewrite_links(
+        text,
+        "contacts/tree.md",
+        lambda dest, anchor: f"W:{dest}#{anchor}",
+        lambda rel, _anchor: f"A:{rel}",
+    )
+    assert 'href="W:people.md#p-chen"' in out
+    assert 'src="A:contacts/icons/phone.svg"' in out
+    assert "(https://example.invalid/a.md)" in out and "(#top)" in out

@@ -18,7 +18,6 @@ from generator.render import format_date
 
 GENERATED_NOTICE = "本頁由 BCP 手冊產生器產生，請勿直接編輯"
 HAND_SECTION = "手冊說明"
-ATTACHMENT_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf", ".ics", ".csv")
 
 
 @dataclass(frozen=True)
@@ -221,15 +220,3 @@ def rewrite_links(text: str, dest: str, page_link: LinkFn, file_link: LinkFn) ->
         return match.group(0) if new is None else f'{match.group(1)}="{new}"'
 
     return _HTML_REF.sub(html_ref, _LINK.sub(markdown_link, text))
-
-
-def referenced_files(text: str, dest: str) -> list[str]:
-    """Relative non-page targets (images, PDFs…) linked from page ``dest``, resolved."""
-    found: list[str] = []
-
-    def note(path: str, _anchor: str) -> str:
-        found.append(path)
-        return path
-
-    rewrite_links(text, dest, lambda path, anchor: path, note)
-    return list(dict.fromkeys(found))
