@@ -58,7 +58,7 @@ bench: $(VENV)/.site-installed
 	$(BIN)/python bench/plan.py
 
 update-goldens: $(VENV)/.test-installed
-	$(BIN)/pytest tests/test_golden.py --update-goldens
+	$(BIN)/pytest tests/test_golden.py tests/test_wiki.py::test_example_firm_export_matches_golden --update-goldens
 
 clean:
 	rm -rf build site .pytest_cache .mypy_cache .ruff_cache

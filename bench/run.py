@@ -1,4 +1,4 @@
-"""Benchmark (not a test): wall time of `handbook check` and of page generation.
+"""Benchmark (not a test): wall time of `handbook check`, page generation and wiki export.
 
 Usage: python bench/run.py [--repeat N] [--data DIR]
 Each figure is the median of N runs in a fresh temporary copy of the project, measured from
@@ -57,11 +57,16 @@ def main() -> int:
         cold = median_of(args.repeat, [*HANDBOOK, "generate"], root, [root / "build"])
         warm = median_of(args.repeat, [*HANDBOOK, "generate"], root)
         site = median_of(max(1, args.repeat // 2), [*HANDBOOK, "build"], root)
+        wiki = [*HANDBOOK, "export", "wiki", "--out", str(root / "wiki")]
+        gitlab = median_of(args.repeat, [*wiki, "--flavor", "gitlab"], root)
+        confluence = median_of(args.repeat, [*wiki, "--flavor", "confluence"], root)
     rows = [
         ("handbook check", check, "< 1.5 s"),
         ("handbook generate (empty build/)", cold, "< 1 s"),
         ("handbook generate (nothing changed)", warm, ""),
         ("handbook build (generate + MkDocs)", site, ""),
+        ("handbook export wiki --flavor gitlab", gitlab, ""),
+        ("handbook export wiki --flavor confluence", confluence, ""),
     ]
     print(f"data: {args.data}  repeats: {args.repeat}  (median wall time, process start included)")
     for name, seconds, target in rows:

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.audience import Audience
 from generator.checks.core import today
-from generator.errors import ExitCode, GeneratorError, Issue, Severity, sorted_issues
+from generator.errors import (
+    ExitCode,
+    GeneratorError,
+    Issue,
+    Severity,
+    UsageError,
+    error,
+    sorted_issues,
+)
+from generator.exports.commands import export_wiki_command, publish_confluence_command
+from generator.exports.confluence_publish import Step, Target
+from generator.exports.wiki import FLAVORS, default_folder
 from generator.load import display_path
 from generator.pipeline import (
     Generated,
@@ -70,7 +83,30 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--start", type=int, help="起始年度（預設：今天的下一年）")
     schema = sub.add_parser("schema", help="輸出資料格式的 JSON Schema")
     schema.add_argument("--out", type=Path, help="寫入檔案（預設：標準輸出）")
+    _export_parsers(sub)
     return parser
+
+
+def _export_parsers(sub: Any) -> None:
+    export = sub.add_parser("export", help="匯出手冊到其他平台（wiki）")
+    targets = export.add_subparsers(dest="target", required=True, metavar="TARGET")
+    wiki = targets.add_parser(
+        "wiki", help="匯出為 GitLab、Gitea、Azure DevOps、Wiki.js 或 Confluence 格式"
+    )
+    wiki.add_argument("--flavor", choices=FLAVORS, required=True, help="wiki 種類")
+    wiki.add_argument("--out", type=Path, help="寫入資料夾（整個資料夾會被取代）")
+    wiki.add_argument("--push", metavar="GIT_URL", help="提交並推送到 git wiki 儲存庫")
+    wiki.add_argument("--branch", help="推送的分支（預設：儲存庫目前分支）")
+    wiki.add_argument("--folder", help="手冊在 wiki 中所擁有的資料夾或頁名前綴（預設：BCP手冊）")
+    confluence = sub.add_parser("publish-confluence", help="建立或更新 Confluence 頁面")
+    confluence.add_argument("--url", required=True, help="Confluence 網址")
+    confluence.add_argument("--space", required=True, help="空間代碼（space key）")
+    confluence.add_argument("--parent", help="上層頁面標題或頁面 ID（預設：空間最上層）")
+    confluence.add_argument(
+        "--token-env", default="CONFLUENCE_TOKEN", help="存放個人存取權杖的環境變數"
+    )
+    confluence.add_argument("--folder", help="頁面標題前綴（預設：BCP手冊）")
+    confluence.add_argument("--dry-run", action="store_true", help="只列出計畫，不寫入")
 
 
 def _print_issues(issues: Sequence[Issue]) -> None:
@@ -173,6 +209,62 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
     return ExitCode.OK
 
 
+def _cmd_export_wiki(project: Project, args: argparse.Namespace) -> int:
+    if args.out is None and args.push is None:
+        raise UsageError([error("wiki-target", "請指定 --out DIR 或 --push GIT_URL（可同時指定）")])
+    if args.push is not None and args.flavor == "confluence":
+        raise UsageError(
+            [error("wiki-target", "Confluence 不是 git wiki；請改用 handbook publish-confluence")]
+        )
+    folder = args.folder or default_folder(args.flavor)
+    outcome = export_wiki_command(project, args.flavor, folder, args.out, args.push, args.branch)
+    edition = outcome.handbook.edition.number
+    if outcome.out is not None:
+        shown = display_path(outcome.out)
+        print(f"已匯出 {args.flavor} wiki（版次 {edition}，{outcome.files} 個檔案）到 {shown}/")
+    pushed = outcome.push
+    if pushed is not None and pushed.commit is None:
+        print(f"{pushed.url}（{pushed.branch}）已是版次 {edition} 的內容，未提交")
+    elif pushed is not None and pushed.commit is not None:
+        print(
+            f"已推送版次 {edition} 到 {pushed.url}（{pushed.branch}）："
+            f"提交 {pushed.commit[:12]}，變更 {len(pushed.changed)} 個檔案"
+        )
+    return ExitCode.OK
+
+
+ACTIONS = {"create": "建立", "update": "更新", "unchanged": "不變"}
+
+
+def _cmd_publish_confluence(project: Project, args: argparse.Namespace) -> int:
+    token = os.environ.get(args.token_env, "")
+    if not token:
+        raise UsageError(
+            [
+                error(
+                    "confluence-token",
+                    f"環境變數 {args.token_env} 未設定 Confluence 個人存取權杖",
+                    None,
+                    "權杖只從環境變數讀取，不接受命令列參數。",
+                )
+            ]
+        )
+    target = Target(args.url.rstrip("/"), args.space, args.parent, token)
+    folder = args.folder or default_folder("confluence")
+    steps = publish_confluence_command(project, target, folder, args.dry_run)
+    _print_plan(steps, args.dry_run)
+    return ExitCode.OK
+
+
+def _print_plan(steps: Sequence[Step], dry_run: bool) -> None:
+    for step in steps:
+        parent = f"（上層：{step.parent_title}）" if step.parent_title else ""
+        print(f"{ACTIONS[step.action]}\t{step.title}{parent}")
+    counts = {a: sum(1 for s in steps if s.action == a) for a in ACTIONS}
+    summary = "、".join(f"{ACTIONS[a]} {n} 頁" for a, n in counts.items())
+    print(("試執行，未寫入：" if dry_run else "Confluence 已發布：") + summary)
+
+
 def run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; GeneratorError propagates to ``main``."""
     audience = Audience(getattr(args, "audience", Audience.INTERNAL.value))
@@ -188,6 +280,10 @@ def run(args: argparse.Namespace) -> int:
         return _cmd_pdf(project, args.drill, args.year)
     if args.command == "drills":
         return _cmd_drills_plan(project, args.years, args.start)
+    if args.command == "export":
+        return _cmd_export_wiki(project, args)
+    if args.command == "publish-confluence":
+        return _cmd_publish_confluence(project, args)
     if args.command == "serve":
         serve_project(project, args.addr)
         return ExitCode.OK

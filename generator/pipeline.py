@@ -184,6 +184,33 @@ def render_pages(
     return sections, rendered
 
 
+@dataclass
+class RenderedHandbook:
+    """Everything an export needs: the model, the navigation and the pages as Markdown."""
+
+    loaded: Loaded
+    sections: list[NavSection]
+    pages: dict[str, str]
+    hand: dict[str, bytes]
+
+
+def render_handbook(project: Project) -> RenderedHandbook:
+    """Validate and render in memory, as ``generate`` does, without writing anything.
+
+    Exports (wiki, Confluence) start here so they get exactly the site's pages, as the project's
+    audience sees them (internal by default: no personal numbers, checked by the same guard).
+    """
+    loaded = load_and_validate(project.data_dir, project.audience)
+    sections, rendered = render_pages(project, loaded)
+    hand = read_tree(project.docs)
+    # Files the pages link to that are made from data (e.g. drills.ics) travel as attachments.
+    hand.update(static_files(loaded.firm, os.environ.get("SITE_URL") or None))
+    if loaded.audience is Audience.RESTRICTED:
+        hand = {name: mark_restricted(name, content) for name, content in hand.items()}
+    _guard_personal_data(project, loaded, rendered, hand)
+    return RenderedHandbook(loaded, sections, rendered, hand)
+
+
 def generate(
     project: Project, *, with_pdf: bool = False, progress: Progress | None = None
 ) -> Generated:

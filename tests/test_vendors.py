@@ -98,7 +98,11 @@ def test_vendor_page_sections(example_docs: Path) -> None:
     drills = table_rows(page, "drills")
     assert all(row[2] == "配合本公司演練" for row in drills) and len(drills) >= 5
     contacts = table_rows(page, "contacts")
-    assert contacts[0][:3] == ["陳柏宇", "專案經理", '公務 <span class="bcp-tel">02-2655-0101</span>']
+    assert contacts[0][:3] == [
+        "陳柏宇",
+        "專案經理",
+        '公務 <span class="bcp-tel">02-2655-0101</span>',
+    ]
     assert "0933-000-101" not in page  # private numbers stay off the intranet copy
 
 

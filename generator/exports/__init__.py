@@ -1,4 +1,4 @@
-"""Exports: files generated from the firm data beside the Markdown pages (no I/O here)."""
+"""Exports: files served beside the pages (calendar feed), and the wiki and Confluence exports."""
 
 from __future__ import annotations
 
