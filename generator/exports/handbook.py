@@ -164,37 +164,47 @@ def plain_markdown(text: str) -> str:
         admonition = _ADMONITION.match(line)
         if heading:
             out.append(f'{heading.group(1)} <a id="{heading.group(2)}"></a>')
-        elif _ATTR_LINE.match(line):
-            pass
         elif admonition:
-            kind, title = admonition.group(1), admonition.group(2)
-            label = title if title is not None else ADMONITION_TITLES.get(kind, kind)
-            out.append(f"> **{label}**" if label else ">")
-            i += 1
-            while i < len(lines):
-                current = lines[i]
-                if current.startswith("    "):
-                    out.append(f"> {current[4:]}".rstrip())
-                elif not current.strip() and lines[i + 1 : i + 2] and lines[i + 1][:4] == "    ":
-                    out.append(">")
-                else:
-                    break
-                i += 1
+            quoted, i = _admonition(lines, i, admonition)
+            out.extend(quoted)
             continue
-        elif _MD_DIV_OPEN.match(line):
-            divs.append(True)
-        elif paragraph := _MD_PARAGRAPH.match(line):
-            out.append(paragraph.group(1))
-        elif line.strip().startswith("<div"):
-            divs.append(False)
-            out.append(line)
-        elif line.strip() == "</div>" and divs:
-            if not divs.pop():
-                out.append(line)
-        else:
-            out.append(_TRAILING_ATTR.sub("", line))
+        elif not _ATTR_LINE.match(line):
+            out.extend(_block_line(line, divs))
         i += 1
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+
+
+def _admonition(lines: list[str], start: int, match: re.Match[str]) -> tuple[list[str], int]:
+    """An admonition and its indented body as a block quote; returns the next line index."""
+    kind, title = match.group(1), match.group(2)
+    label = title if title is not None else ADMONITION_TITLES.get(kind, kind)
+    out = [f"> **{label}**" if label else ">"]
+    i = start + 1
+    while i < len(lines):
+        current = lines[i]
+        if current.startswith("    "):
+            out.append(f"> {current[4:]}".rstrip())
+        elif not current.strip() and lines[i + 1 : i + 2] and lines[i + 1][:4] == "    ":
+            out.append(">")
+        else:
+            break
+        i += 1
+    return out, i
+
+
+def _block_line(line: str, divs: list[bool]) -> list[str]:
+    """One line outside admonitions: ``markdown`` wrappers dropped, trailing attributes removed."""
+    if _MD_DIV_OPEN.match(line):
+        divs.append(True)
+        return []
+    if paragraph := _MD_PARAGRAPH.match(line):
+        return [paragraph.group(1)]
+    if line.strip().startswith("<div"):
+        divs.append(False)
+        return [line]
+    if line.strip() == "</div>" and divs:
+        return [] if divs.pop() else [line]
+    return [_TRAILING_ATTR.sub("", line)]
 
 
 LinkFn = Callable[[str, str], str]
