@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
+from generator.checks.waivers import apply_waivers
 from generator.errors import (
     DataError,
     Issue,
@@ -38,6 +40,7 @@ class Loaded:
     data_dir: Path
     issues: list[Issue] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    today: dt.date = field(default_factory=today)
 
     def all_issues(self) -> list[Issue]:
         """Data issues and rule findings together, in reading order."""
@@ -60,8 +63,12 @@ def load_and_validate(data_dir: Path) -> Loaded:
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
-    findings = run_checks(CheckContext(firm, raw.sources, today()))
-    return Loaded(firm, index, raw.sources, data_dir, sorted_issues(issues), findings)
+    ctx = CheckContext(firm, raw.sources, today())
+    findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
+    issues += waiver_issues
+    return Loaded(
+        firm, index, raw.sources, data_dir, sorted_issues(issues), findings, ctx.today
+    )
 
 
 @dataclass(frozen=True)

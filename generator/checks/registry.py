@@ -2,4 +2,13 @@
 
 from __future__ import annotations
 
-from generator.checks import bia  # noqa: F401
+from generator.checks import (  # noqa: F401
+    backups,
+    bia,
+    drills,
+    freshness,
+    outsourcing,
+    scenarios,
+    sites,
+    training,
+)
