@@ -161,9 +161,21 @@ def generate(project: Project) -> Generated:
     return Generated(loaded, len(rendered), report)
 
 
-def build(project: Project) -> Generated:
-    """Generate, then build the site into a staging folder that replaces ``site/`` at the end."""
+def build(project: Project, strict: bool = False) -> Generated:
+    """Generate, then build the site into a staging folder that replaces ``site/`` at the end.
+
+    Rule findings never stop a build (they are shown on the 合規總覽 page) unless ``strict``:
+    then any error or warning fails the build before ``site/`` is touched.
+    """
     result = generate(project)
+    if strict:
+        blocking = [
+            i
+            for i in result.loaded.all_issues()
+            if i.severity in (Severity.ERROR, Severity.WARNING)
+        ]
+        if blocking:
+            raise DataError(blocking)
     with staged_dir(project.site) as staging:
         build_site(project.engine_config, staging, project.user_dict, project.docs)
     return result
