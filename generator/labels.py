@@ -46,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "drill_status": {"planned": "規劃中", "done": "已完成", "cancelled": "已取消"},
     "finding_status": {"open": "處理中", "done": "已完成"},
+    "severity": {"error": "錯誤", "warning": "警告", "info": "提示"},
     "impact": {"low": "低", "medium": "中", "high": "高", "critical": "極高"},
     "role_kind": {
         "commander": "召集人／指揮官",

@@ -120,9 +120,7 @@ class Policy(Record):
     training_period_months: int = Field(
         12, ge=1, description="任務編組人員須有訓練或演練紀錄的期間（月）"
     )
-    contract_notice_months: int = Field(
-        6, ge=0, description="委外契約到期前須提醒續約的期間（月）"
-    )
+    contract_notice_months: int = Field(6, ge=0, description="委外契約到期前須提醒續約的期間（月）")
     plan_review_months: int = Field(12, ge=1, description="手冊版次須重新核定的期間（月）")
     required_clauses: list[Text] = Field(
         default_factory=lambda: [
@@ -475,9 +473,7 @@ class Drill(Record):
     results: list[DrillResult] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     review: Review | None = None
-    risks: list[DrillRisk] = Field(
-        default_factory=list, description="演練前辨識之風險及保護措施"
-    )
+    risks: list[DrillRisk] = Field(default_factory=list, description="演練前辨識之風險及保護措施")
 
 
 # ---------------------------------------------------------------- vendors

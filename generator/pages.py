@@ -156,12 +156,18 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
 
 
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections]
+def _compliance_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.compliance import compliance_sections  # imports pages: import late
+
+    return compliance_sections(firm, base)
 
 
-def plan(firm: FirmData) -> list[NavSection]:
-    """Every generated page, grouped as the navigation shows them."""
-    base = common_context(firm)
+SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, _compliance_sections]
+
+
+def plan(firm: FirmData, extra: dict[str, Any] | None = None) -> list[NavSection]:
+    """Every generated page, grouped as the navigation shows them; ``extra`` joins the context."""
+    base = {**common_context(firm), **(extra or {})}
     sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
     return sorted(sections, key=lambda section: section.order)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
 from generator.checks.waivers import apply_waivers
+from generator.compliance import compliance_view
 from generator.errors import (
     DataError,
     Issue,
@@ -66,9 +67,7 @@ def load_and_validate(data_dir: Path) -> Loaded:
     ctx = CheckContext(firm, raw.sources, today())
     findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
     issues += waiver_issues
-    return Loaded(
-        firm, index, raw.sources, data_dir, sorted_issues(issues), findings, ctx.today
-    )
+    return Loaded(firm, index, raw.sources, data_dir, sorted_issues(issues), findings, ctx.today)
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,8 @@ class Generated:
 
 def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first."""
-    sections = plan(loaded.firm)
+    view = compliance_view(loaded.firm, loaded.findings, loaded.today)
+    sections = plan(loaded.firm, {"compliance": view})
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []

@@ -124,15 +124,16 @@ def confidential_backups_encrypted(ctx: CheckContext) -> Iterator[Hit]:
     systems = {s.id: s for s in ctx.firm.systems}
     for backup in ctx.firm.backups:
         system = systems.get(backup.system)
-        if system and system.data_classification in ("confidential", "sensitive"):
-            if not backup.encrypted:
-                kind = label("data_class", system.data_classification)
-                yield Hit(
-                    f"系統「{system.name}」的資料為{kind}等級，但備份組「{backup.name}」未加密",
-                    backup,
-                    "encrypted",
-                    ((system, "data_classification"),),
-                )
+        if system is None or backup.encrypted:
+            continue
+        if system.data_classification in ("confidential", "sensitive"):
+            kind = label("data_class", system.data_classification)
+            yield Hit(
+                f"系統「{system.name}」的資料為{kind}等級，但備份組「{backup.name}」未加密",
+                backup,
+                "encrypted",
+                ((system, "data_classification"),),
+            )
 
 
 @rule(
@@ -148,9 +149,7 @@ def core_standby_declared(ctx: CheckContext) -> Iterator[Hit]:
         if system.standby.type == "none":
             yield Hit(f"核心系統「{system.name}」沒有備援架構", system.standby, "type")
         elif not system.standby.standby_sites:
-            yield Hit(
-                f"核心系統「{system.name}」的備援架構未寫明備援場所", system.standby, "type"
-            )
+            yield Hit(f"核心系統「{system.name}」的備援架構未寫明備援場所", system.standby, "type")
 
 
 def _best_rto(ctx: CheckContext, system: System) -> int | None:

@@ -170,7 +170,9 @@ def category_matches_ciso(ctx: CheckContext) -> Iterator[Hit]:
     firm = ctx.firm.firm
     category = firm.category.value
     if firm.ciso.appointed and category == "2":
-        yield Hit("已指派資訊安全長，但類別申報為第二類證券商", firm, "category", ((firm.ciso, None),))
+        yield Hit(
+            "已指派資訊安全長，但類別申報為第二類證券商", firm, "category", ((firm.ciso, None),)
+        )
     if category == "1" and not firm.ciso.appointed:
         yield Hit("申報為第一類證券商，但未指派資訊安全長", firm.ciso, "appointed")
     if category == "1" and firm.ciso.appointed and not (firm.ciso.person and firm.ciso.rank):
@@ -189,9 +191,9 @@ def parent_standard_declared(ctx: CheckContext) -> Iterator[Hit]:
     """Foreign firms following the parent's rules name them and state why they are better."""
     firm = ctx.firm.firm
     standard = firm.parent_standard
-    if firm.category.value == "foreign" and standard and standard.used:
-        if not (standard.name and standard.equivalence):
-            yield Hit("外國證券商依循母集團規範，但未寫明規範名稱或較佳之說明", standard)
+    used = firm.category.value == "foreign" and standard is not None and standard.used
+    if used and standard is not None and not (standard.name and standard.equivalence):
+        yield Hit("外國證券商依循母集團規範，但未寫明規範名稱或較佳之說明", standard)
 
 
 REQUIRED_ROLES = {

@@ -95,7 +95,9 @@ def drill_risks_recorded(ctx: CheckContext) -> Iterator[Hit]:
 def offsite_business_verified(ctx: CheckContext) -> Iterator[Hit]:
     """Off-site failover drills held include actual business verification."""
     for drill in done_drills(ctx):
-        if drill.type == "failover_offsite" and not (drill.review and drill.review.business_verified):
+        if drill.type == "failover_offsite" and not (
+            drill.review and drill.review.business_verified
+        ):
             yield Hit(f"異地系統備援演練「{drill.title}」未納入實際業務運作驗證", drill, "review")
 
 

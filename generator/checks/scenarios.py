@@ -88,13 +88,13 @@ def cyber_reporting_channel(ctx: CheckContext) -> Iterator[Hit]:
     """Cyber scenarios notify an exchange (the securities-industry reporting channel)."""
     exchanges = {p.id for p in ctx.firm.parties if p.kind in REPORT_KINDS}
     for scenario in ctx.firm.scenarios:
-        if scenario.category == "cyber":
-            if not any(n.to in exchanges for n in scenario.notifications):
-                yield Hit(
-                    f"資通安全事件情境「{scenario.name}」未通報證交所或櫃買中心",
-                    scenario,
-                    "notifications",
-                )
+        reported = any(n.to in exchanges for n in scenario.notifications)
+        if scenario.category == "cyber" and not reported:
+            yield Hit(
+                f"資通安全事件情境「{scenario.name}」未通報證交所或櫃買中心",
+                scenario,
+                "notifications",
+            )
 
 
 @rule(

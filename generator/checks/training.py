@@ -56,8 +56,10 @@ def training_hours(ctx: CheckContext) -> Iterator[Hit]:
     for pid in dict.fromkeys([*ctx.firm.organisation.members(), *sorted(security)]):
         if pid not in people:
             continue
-        need = ctx.policy.training_hours_security if pid in security else (
-            ctx.policy.training_hours_general
+        need = (
+            ctx.policy.training_hours_security
+            if pid in security
+            else (ctx.policy.training_hours_general)
         )
         got = hours.get(pid, 0)
         if got < need:

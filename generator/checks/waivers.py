@@ -20,7 +20,11 @@ def apply_waivers(ctx: CheckContext, findings: list[Finding]) -> tuple[list[Find
         if waiver.rule not in rule_ids:
             close = difflib.get_close_matches(waiver.rule, rule_ids, n=1)
             hint = f"你是不是要寫「{close[0]}」？" if close else "規則代號見「檢查規則一覽」頁。"
-            issues.append(error("waiver-unknown-rule", f"豁免引用了不存在的規則「{waiver.rule}」", where, hint))
+            issues.append(
+                error(
+                    "waiver-unknown-rule", f"豁免引用了不存在的規則「{waiver.rule}」", where, hint
+                )
+            )
         elif waiver.until < ctx.today:
             issues.append(_expired(ctx, waiver))
         else:
