@@ -78,7 +78,7 @@ def backup_interval_within_rpo(ctx: CheckContext) -> Iterator[Hit]:
         best = min(backups, key=lambda b: b.frequency)
         if best.frequency > system.rpo:
             yield Hit(
-                f"核心系統「{system.name}」最頻繁的備份（{best.name}）間隔"
+                f"核心系統「{system.name}」最頻繁的備份（{best.name}）間隔 "
                 f"{format_minutes(best.frequency)}，長於 RPO（{format_minutes(system.rpo)}）",
                 best,
                 "frequency",

@@ -117,7 +117,7 @@ def cyber_reporting_deadline(ctx: CheckContext) -> Iterator[Hit]:
         for note in scenario.notifications:
             if note.to in exchanges and note.deadline > limit:
                 yield Hit(
-                    f"資通安全事件情境「{scenario.name}」向「{note.to}」的初報時限"
+                    f"資通安全事件情境「{scenario.name}」向「{note.to}」的初報時限 "
                     f"{format_minutes(note.deadline)}，超過 {format_minutes(limit)}",
                     note,
                     "deadline",
