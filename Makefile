@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock
 # Debian packages the test suite needs (installed with apt-get when missing).
 DEBIAN_PACKAGES := git chromium fonts-noto-cjk poppler-utils
+# Microsoft's SARIF validator (npm package shipping the SARIF SDK Multitool), used by one test.
+SARIF_MULTITOOL := .tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -46,7 +48,11 @@ types: $(VENV)/.test-installed
 unit: $(VENV)/.test-installed
 	$(BIN)/pytest
 
-test: system-deps lint types unit
+$(SARIF_MULTITOOL):
+	@command -v npm >/dev/null || { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq npm; }
+	npm install --silent --prefix .tools --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0
+
+test: system-deps $(SARIF_MULTITOOL) lint types unit
 
 bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py

@@ -109,7 +109,7 @@ def _physical(location: Location) -> dict[str, Any]:
         region["startLine"] = location.line
         if location.column:
             region["startColumn"] = location.column
-    physical: dict[str, Any] = {"artifactLocation": {"uri": location.path, "uriBaseId": "PROJECT"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": location.path}}
     if region:
         physical["region"] = region
     return physical
@@ -166,7 +166,6 @@ def sarif_report(findings: Sequence[Finding], issues: Sequence[Issue]) -> dict[s
         "runs": [
             {
                 "tool": {"driver": driver},
-                "originalUriBaseIds": {"PROJECT": {"uri": "./"}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
