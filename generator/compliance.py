@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generator.checks.core import Finding, Rule, all_rules
 from generator.checks.freshness import FRESHNESS_RULES
 from generator.errors import Severity
 from generator.labels import label
+from generator.load import display_path
 from generator.model import FirmData, Policy
 from generator.pages import ARTICLE_SLUGS, NavSection, PageSpec, article_title, rules
 from generator.render import format_minutes
@@ -45,13 +47,13 @@ def article_dest(number: int) -> str:
 def _target(firm: FirmData, f: Finding) -> tuple[str, str, str]:
     """(page, anchor, title) of the page that shows the record a finding concerns."""
     section, rid = f.section, f.record_id
-    core = {s.id for s in firm.core_systems()}
+    core = {s.id: s.name for s in firm.core_systems()}
     if section == "systems" and rid in core:
-        return f"systems/{rid}.md", "", "系統復原程序"
+        return f"systems/{rid}.md", "", f"{core[rid]}復原程序"
     if section == "backups":
         system = next((b.system for b in firm.backups if b.id == rid), "")
         if system in core:
-            return f"systems/{system}.md", "backups", "系統復原程序"
+            return f"systems/{system}.md", "backups", f"{core[system]}備份"
         return article_dest(5), "backups", article_title(5)
     if section == "sites":
         return article_dest(6), f"site-{rid}" if _dc(firm, rid) else "", article_title(6)
@@ -73,9 +75,18 @@ def _dc(firm: FirmData, site_id: str) -> bool:
     return any(s.id == site_id and s.kind in ("primary", "dr") for s in firm.sites)
 
 
-def _row(firm: FirmData, f: Finding) -> Row:
+def _where(f: Finding, data_dir: Path) -> str:
+    """The finding's data location, relative to the project (e.g. ``firm_data/x.yaml:3:5``)."""
+    if f.location is None:
+        return f.section
+    text = str(f.location)
+    prefix = display_path(data_dir).rstrip("/") + "/"
+    return f"{data_dir.name}/{text[len(prefix) :]}" if text.startswith(prefix) else text
+
+
+def _row(firm: FirmData, f: Finding, data_dir: Path) -> Row:
     page, anchor, title = _target(firm, f)
-    where = str(f.location) if f.location else f.section
+    where = _where(f, data_dir)
     return Row(f, str(f.severity), rule_anchor(f.rule.id), page, title, anchor, where)
 
 
@@ -94,10 +105,12 @@ def _status(counts: dict[str, int], has_rules: bool) -> str:
     return "ok" if has_rules else "none"
 
 
-def compliance_view(firm: FirmData, findings: list[Finding], today: dt.date) -> dict[str, Any]:
+def compliance_view(
+    firm: FirmData, findings: list[Finding], today: dt.date, data_dir: Path
+) -> dict[str, Any]:
     """Everything the dashboard and the article pages show, precomputed."""
     pack = all_rules()
-    rows = [_row(firm, f) for f in findings]
+    rows = [_row(firm, f, data_dir) for f in findings]
     articles = []
     for article in rules():
         number = int(article["number"])

@@ -129,7 +129,7 @@ class Generated:
 
 def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first."""
-    view = compliance_view(loaded.firm, loaded.findings, loaded.today)
+    view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
     sections = plan(loaded.firm, {"compliance": view})
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style)
     rendered: dict[str, str] = {}
