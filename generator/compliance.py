@@ -171,8 +171,10 @@ MINUTE_FIELDS = ("incident_initial_report", "standby_best_rto")
 def policy_text(policy: Policy, name: str) -> str:
     """A policy threshold as the firm set it, e.g. 「12」「30 分鐘」「hot 15 分鐘、warm 4 小時」."""
     value = getattr(policy, name)
-    if isinstance(value, dict):
+    if isinstance(value, dict) and name == "standby_best_rto":
         return "、".join(f"{label('standby', k)} {format_minutes(v)}" for k, v in value.items())
+    if isinstance(value, dict):
+        return "、".join(f"第{k}級 {v} 個月" for k, v in value.items()) or "未設定"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if name in MINUTE_FIELDS:

@@ -95,6 +95,10 @@ class Policy(Record):
     """Thresholds the checks use; values the notes mark as inferred are configurable here."""
 
     drill_period_months: int = Field(12, ge=1, description="每個核心系統至少演練一次的期間（月）")
+    drill_period_months_by_tier: dict[int, int] = Field(
+        default_factory=dict,
+        description="依資安分級（firm.security_tier）的演練期間（月），未列者用 drill_period_months",
+    )
     scenario_rotation_years: int = Field(
         3, ge=1, description="所有風險情境輪流演練一輪的週期（年）"
     )

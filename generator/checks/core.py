@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,13 @@ class CheckContext:
         """The firm's policy thresholds."""
         return self.firm.firm.policy
 
+    def drill_period(self) -> int:
+        """Months within which drills must recur: per security tier if the policy says so."""
+        policy = self.firm.firm.policy
+        tier = self.firm.firm.security_tier
+        default = policy.drill_period_months
+        return policy.drill_period_months_by_tier.get(tier, default) if tier else default
+
     def months_ago(self, months: int) -> dt.date:
         """The date ``months`` calendar months before today (day clamped to the month's end)."""
         return add_months(self.today, -months)
@@ -159,7 +167,12 @@ def all_rules() -> list[Rule]:
     """Every registered rule, ordered by article then id."""
     from generator.checks import registry  # noqa: F401  (imports the rule modules)
 
-    return sorted(_RULES, key=lambda r: (r.article, r.id))
+    return sorted(_RULES, key=lambda r: (r.article, _natural(r.id)))
+
+
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that orders TSA-2.5 before TSA-2.10."""
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", text))
 
 
 def today() -> dt.date:

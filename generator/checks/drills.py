@@ -31,12 +31,12 @@ def done_drills(ctx: CheckContext, since: dt.date | None = None) -> list[Drill]:
     title="每套核心系統須在演練期間內完成系統備援演練或資料備份回存測試",
     hint="安排包含此系統的同地／異地系統備援演練或資料備份回存測試。",
     severity=SEVERE_FOR_CAT1,
-    thresholds=("drill_period_months",),
+    thresholds=("drill_period_months", "drill_period_months_by_tier"),
     basis="P",
 )
 def core_systems_drilled(ctx: CheckContext) -> Iterator[Hit]:
     """Every core system took part in a failover or restore drill within the drill period."""
-    months = ctx.policy.drill_period_months
+    months = ctx.drill_period()
     recent = [d for d in done_drills(ctx, ctx.months_ago(months)) if d.type in SYSTEM_DRILLS]
     drilled = {sid for d in recent for sid in d.systems}
     for system in ctx.firm.core_systems():

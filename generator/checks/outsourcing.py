@@ -92,11 +92,11 @@ def commitments_meet_targets(ctx: CheckContext) -> Iterator[Hit]:
     item="9.1",
     title="委外核心系統的供應商須在演練期間內參與該系統的演練",
     hint="邀請供應商參與包含此系統的演練，並列入演練的 vendors。",
-    thresholds=("drill_period_months",),
+    thresholds=("drill_period_months", "drill_period_months_by_tier"),
 )
 def vendor_drilled(ctx: CheckContext) -> Iterator[Hit]:
     """The vendor took part in a drill of the system within the drill period."""
-    months = ctx.policy.drill_period_months
+    months = ctx.drill_period()
     recent = done_drills(ctx, ctx.months_ago(months))
     for vendor, system in outsourced(ctx):
         if not any(vendor.id in d.vendors and system.id in d.systems for d in recent):
