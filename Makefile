@@ -56,6 +56,7 @@ test: system-deps $(SARIF_MULTITOOL) lint types unit
 
 bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/check_rules.py --scale 10
 
 update-goldens: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_golden.py --update-goldens

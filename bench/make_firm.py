@@ -104,7 +104,8 @@ def main() -> int:
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     yaml = YAML()
-    yaml.default_flow_style = False
+    yaml.default_flow_style = None  # leaf lists and mappings inline, as the example writes them
+    yaml.width = 4096
     for name, value in sections.items():
         with (args.out / f"{name}.yaml").open("w", encoding="utf-8") as handle:
             yaml.dump({name: value}, handle)

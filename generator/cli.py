@@ -108,11 +108,16 @@ def _cmd_check(project: Project, strict: bool, fmt: str = "text") -> int:
     _print_issues(issues)
     firm = loaded.firm
     print(
-        f"{display_path(project.data_dir)}：檢查完成，{_summary(issues)}"
+        f"{display_path(project.data_dir)}：檢查完成，{_summary(issues)}{_waived(loaded)}"
         f"（{len(firm.businesses)} 項核心業務、{len(firm.core_systems())} 套核心系統、"
         f"{len(firm.scenarios)} 種風險情境、{len(firm.drills)} 次演練）"
     )
     return _exit_for(issues, strict)
+
+
+def _waived(loaded: Loaded) -> str:
+    count = sum(1 for f in loaded.findings if f.waiver)
+    return f"、{count} 項已豁免" if count else ""
 
 
 def _report(result: Generated, project: Project) -> None:
