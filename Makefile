@@ -9,6 +9,8 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lo
 # for `make site`; plus a browser, git and PDF tools for the tests.
 SITE_DEBIAN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEBIAN_PACKAGES := $(SITE_DEBIAN_PACKAGES) git chromium poppler-utils
+# Microsoft's SARIF validator (npm package shipping the SARIF SDK Multitool), used by one test.
+SARIF_MULTITOOL := .tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -51,11 +53,16 @@ types: $(VENV)/.test-installed
 unit: $(VENV)/.test-installed
 	$(BIN)/pytest
 
-test: system-deps lint types unit
+$(SARIF_MULTITOOL):
+	@command -v npm >/dev/null || { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq npm; }
+	npm install --silent --prefix .tools --no-audit --no-fund @microsoft/sarif-multitool-linux@5.7.0
+
+test: system-deps $(SARIF_MULTITOOL) lint types unit
 
 bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/plan.py
+	$(BIN)/python bench/check_rules.py --scale 10
 
 update-goldens: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_golden.py tests/test_wiki.py::test_example_firm_export_matches_golden --update-goldens

@@ -13,7 +13,9 @@ from typing import Any
 from generator import __version__
 from generator.audience import Audience
 from generator.checks.core import today
+from generator.checks.report import json_report, sarif_report
 from generator.errors import (
+    DataError,
     ExitCode,
     GeneratorError,
     Issue,
@@ -28,6 +30,7 @@ from generator.exports.wiki import FLAVORS, default_folder
 from generator.load import display_path
 from generator.pipeline import (
     Generated,
+    Loaded,
     Project,
     build,
     generate,
@@ -58,9 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="驗證資料並列出所有問題")
     check.add_argument("--strict", action="store_true", help="有警告也視為失敗")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="輸出格式：text（預設，寫到標準錯誤）、json 或 sarif（寫到標準輸出）",
+    )
     generate_cmd = sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
     build_cmd = sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
     build_cmd.add_argument("--pdf", action="store_true", help="同時產生 PDF 並放上網站首頁")
+    build_cmd.add_argument(
+        "--strict", action="store_true", help="有規則錯誤或警告時不建置網站，並以代碼 1 結束"
+    )
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）")
     pdf = sub.add_parser("pdf", help="產生整本手冊 PDF 與演練手冊 PDF（build/pdf/）")
@@ -120,20 +132,52 @@ def _summary(issues: Sequence[Issue]) -> str:
     return f"{errors} 個錯誤、{warnings} 個警告"
 
 
-def _cmd_check(project: Project, strict: bool) -> int:
+def _exit_for(issues: Sequence[Issue], strict: bool) -> int:
+    if any(i.severity is Severity.ERROR for i in issues):
+        return ExitCode.DATA
+    has_warnings = any(i.severity is Severity.WARNING for i in issues)
+    return ExitCode.DATA if strict and has_warnings else ExitCode.OK
+
+
+def _cmd_check_machine(project: Project, strict: bool, fmt: str) -> int:
+    shown = display_path(project.data_dir)
+    try:
+        loaded = load_and_validate(project.data_dir)
+        findings, issues, firm = loaded.findings, loaded.issues, _firm_json(loaded)
+        day = loaded.today
+    except DataError as exc:
+        findings, issues, firm, day = [], exc.issues, None, today()
+    if fmt == "json":
+        doc = json_report(shown, day, findings, issues, firm)
+    else:
+        doc = sarif_report(findings, issues)
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    return _exit_for([*issues, *(f.to_issue() for f in findings)], strict)
+
+
+def _firm_json(loaded: Loaded) -> dict[str, str]:
+    firm = loaded.firm.firm
+    return {"name": firm.name, "category": firm.category.value, "edition": firm.edition.number}
+
+
+def _cmd_check(project: Project, strict: bool, fmt: str = "text") -> int:
+    if fmt != "text":
+        return _cmd_check_machine(project, strict, fmt)
     loaded = load_and_validate(project.data_dir)
     issues = loaded.all_issues()
     _print_issues(issues)
     firm = loaded.firm
     print(
-        f"{display_path(project.data_dir)}：檢查完成，{_summary(issues)}"
+        f"{display_path(project.data_dir)}：檢查完成，{_summary(issues)}{_waived(loaded)}"
         f"（{len(firm.businesses)} 項核心業務、{len(firm.core_systems())} 套核心系統、"
         f"{len(firm.scenarios)} 種風險情境、{len(firm.drills)} 次演練）"
     )
-    if any(i.severity is Severity.ERROR for i in issues):
-        return ExitCode.DATA
-    has_warnings = any(i.severity is Severity.WARNING for i in issues)
-    return ExitCode.DATA if strict and has_warnings else ExitCode.OK
+    return _exit_for(issues, strict)
+
+
+def _waived(loaded: Loaded) -> str:
+    count = sum(1 for f in loaded.findings if f.waiver)
+    return f"、{count} 項已豁免" if count else ""
 
 
 def _report(result: Generated, project: Project) -> None:
@@ -145,11 +189,15 @@ def _report(result: Generated, project: Project) -> None:
     )
 
 
-def _cmd_build(project: Project, with_pdf: bool) -> int:
-    result = build(project, with_pdf=with_pdf, progress=_ProgressLine() if with_pdf else None)
+def _cmd_build(project: Project, with_pdf: bool, strict: bool = False) -> int:
+    progress = _ProgressLine() if with_pdf else None
+    result = build(project, with_pdf=with_pdf, progress=progress, strict=strict)
     _report(result, project)
     site = display_path(project.site)
     print(f"網站已建置於 {site}/")
+    errors = sum(1 for i in result.loaded.all_issues() if i.severity is Severity.ERROR)
+    if errors:
+        print(f"注意：有 {errors} 個規則錯誤，已列於網站的「合規總覽」頁（加 --strict 則不建置）")
     print(
         f"開啟方式：handbook serve，或 python3 -m http.server -d {site} 8000 後瀏覽 http://127.0.0.1:8000/"
     )
@@ -270,12 +318,12 @@ def run(args: argparse.Namespace) -> int:
     audience = Audience(getattr(args, "audience", Audience.INTERNAL.value))
     project = Project.at(args.project, args.data if args.data else None, audience)
     if args.command == "check":
-        return _cmd_check(project, args.strict)
+        return _cmd_check(project, args.strict, args.format)
     if args.command == "generate":
         _report(generate(project), project)
         return ExitCode.OK
     if args.command == "build":
-        return _cmd_build(project, args.pdf)
+        return _cmd_build(project, args.pdf, args.strict)
     if args.command == "pdf":
         return _cmd_pdf(project, args.drill, args.year)
     if args.command == "drills":

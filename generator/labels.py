@@ -62,6 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "fall_back": "回切",
         "other": "演練",
     },
+    "severity": {"error": "錯誤", "warning": "警告", "info": "提示"},
     "impact": {"low": "低", "medium": "中", "high": "高", "critical": "極高"},
     "role_kind": {
         "commander": "召集人／指揮官",

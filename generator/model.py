@@ -101,6 +101,10 @@ class Policy(Record):
     """Thresholds the checks use; values the notes mark as inferred are configurable here."""
 
     drill_period_months: int = Field(12, ge=1, description="每個核心系統至少演練一次的期間（月）")
+    drill_period_months_by_tier: dict[int, int] = Field(
+        default_factory=dict,
+        description="依資安分級（firm.security_tier）的演練期間（月），未列者用 drill_period_months",
+    )
     scenario_rotation_years: int = Field(
         3, ge=1, description="所有風險情境輪流演練一輪的週期（年）"
     )
@@ -123,6 +127,35 @@ class Policy(Record):
     training_hours_security: float = Field(15, ge=0, description="資安人員每年訓練時數")
     training_hours_general: float = Field(3, ge=0, description="一般使用者每年資安訓練時數")
     trading_hours: TradingHours = Field(default_factory=TradingHours)
+    review_window_days: int = Field(
+        14, ge=0, description="演練後召開檢討會議的期限（天，推論值，可調整）"
+    )
+    training_period_months: int = Field(
+        12, ge=1, description="任務編組人員須有訓練或演練紀錄的期間（月）"
+    )
+    contract_notice_months: int = Field(6, ge=0, description="委外契約到期前須提醒續約的期間（月）")
+    plan_review_months: int = Field(12, ge=1, description="手冊版次須重新核定的期間（月）")
+    required_clauses: list[Text] = Field(
+        default_factory=lambda: [
+            "bcm_requirements",
+            "recovery_disaster_or_cyber",
+            "recovery_equipment_failure_or_change",
+            "recovery_function_or_architecture_change",
+            "recovery_eol_no_support",
+            "drill_participation",
+        ],
+        description="核心系統委外契約必須載明的條款（第九條第二項）",
+    )
+    recommended_clauses: list[Text] = Field(
+        default_factory=lambda: [
+            "incident_notification",
+            "change_and_eos_notice",
+            "data_protection",
+            "audit_rights",
+            "exit_assistance",
+        ],
+        description="建議載明的條款（缺漏時僅提示）",
+    )
 
 
 class Firm(Record):
@@ -237,6 +270,19 @@ class Organisation(Record):
     name: Text = "資訊作業韌性任務編組"
     established: dt.date | None = None
     teams: list[Team] = Field(min_length=1)
+    security_staff: list[PersonRef] = Field(
+        default_factory=list, description="資安人員（每年專業訓練時數門檻較高）"
+    )
+
+    def members(self) -> list[str]:
+        """Every person of the task force: role holders, deputies and team members."""
+        found: dict[str, None] = {}
+        for team in self.teams:
+            for role in team.roles:
+                found[role.person] = None
+                found.update(dict.fromkeys(role.deputies))
+            found.update(dict.fromkeys(team.members))
+        return list(found)
 
 
 # ---------------------------------------------------------------- businesses and systems
@@ -655,6 +701,17 @@ class Closure(Record):
     reason: Text
 
 
+class Waiver(Record):
+    """A written decision to accept one rule's finding for one record until a date."""
+
+    rule: Text = Field(description="規則代號，例如 TSA-9.2-contract-clauses")
+    record: Text = Field(description="紀錄識別碼（系統、演練、供應商等的 id；公司層級為 firm）")
+    reason: Text = Field(description="豁免理由")
+    approved_by: Text = Field(description="核准人")
+    approved_on: dt.date | None = None
+    until: dt.date = Field(description="豁免期限（含當日）；過期即不再豁免")
+
+
 class FirmData(BaseModel):
     """All sections of ``firm_data/``; each section may sit in any file."""
 
@@ -681,6 +738,7 @@ class FirmData(BaseModel):
     drill_blackouts: list[Blackout] = Field(
         default_factory=list, description="不得排定演練之期間（演練排程建議會避開）"
     )
+    waivers: list[Waiver] = Field(default_factory=list)
 
     def roles(self) -> list[Role]:
         """Every task-force role of every team."""

@@ -176,8 +176,15 @@ def _contact_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
 
 
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
+def _compliance_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.compliance import compliance_sections  # imports pages: import late
+
+    return compliance_sections(firm, base)
+
+
 SECTION_BUILDERS: list[SectionBuilder] = [
     handbook_sections,
+    _compliance_sections,
     vendor_sections,
     _drill_sections,
     _contact_sections,

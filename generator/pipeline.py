@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,8 @@ from typing import Any
 from generator.audience import Audience, Secret, mark_restricted, secrets, visible
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
+from generator.checks.waivers import apply_waivers
+from generator.compliance import compliance_view
 from generator.errors import (
     DataError,
     Issue,
@@ -60,6 +63,7 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     audience: Audience = Audience.INTERNAL
     secrets: list[Secret] = field(default_factory=list, repr=False)
+    today: dt.date = field(default_factory=today)
 
     def all_issues(self) -> list[Issue]:
         """Data issues and rule findings together, in reading order."""
@@ -86,13 +90,23 @@ def load_and_validate(data_dir: Path, audience: Audience = Audience.INTERNAL) ->
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
-    findings = run_checks(CheckContext(firm, raw.sources, today()))
+    ctx = CheckContext(firm, raw.sources, today())
+    findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
+    issues += waiver_issues
     seen = visible(firm, audience)
     if seen is not firm:
         index, _ = index_ids(seen, raw.sources)
     hidden = secrets(firm) if audience is Audience.INTERNAL else []
     return Loaded(
-        seen, index, raw.sources, data_dir, sorted_issues(issues), findings, audience, hidden
+        seen,
+        index,
+        raw.sources,
+        data_dir,
+        sorted_issues(issues),
+        findings,
+        audience=audience,
+        secrets=hidden,
+        today=ctx.today,
     )
 
 
@@ -169,7 +183,8 @@ def render_pages(
     project: Project, loaded: Loaded, extra: dict[str, Any] | None = None
 ) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first."""
-    sections = plan(loaded.firm, loaded.audience.value, extra)
+    view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
+    sections = plan(loaded.firm, loaded.audience.value, {"compliance": view, **(extra or {})})
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
@@ -240,10 +255,26 @@ def generate(
 
 
 def build(
-    project: Project, *, with_pdf: bool = False, progress: Progress | None = None
+    project: Project,
+    *,
+    with_pdf: bool = False,
+    progress: Progress | None = None,
+    strict: bool = False,
 ) -> Generated:
-    """Generate, then build the site into a staging folder that replaces ``site/`` at the end."""
+    """Generate, then build the site into a staging folder that replaces ``site/`` at the end.
+
+    Rule findings never stop a build (they are shown on the 合規總覽 page) unless ``strict``:
+    then any error or warning fails the build before ``site/`` is touched.
+    """
     result = generate(project, with_pdf=with_pdf, progress=progress)
+    if strict:
+        blocking = [
+            i
+            for i in result.loaded.all_issues()
+            if i.severity in (Severity.ERROR, Severity.WARNING)
+        ]
+        if blocking:
+            raise DataError(blocking)
     with staged_dir(project.site) as staging:
         build_site(project.engine_config, staging, project.user_dict, project.docs)
     return result

@@ -26,7 +26,7 @@ def test_console_script_and_module_agree(minimal_project: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert done.stdout == (
             "firm_data：檢查完成，0 個錯誤、0 個警告"
-            "（1 項核心業務、1 套核心系統、1 種風險情境、1 次演練）\n"
+            "（1 項核心業務、1 套核心系統、3 種風險情境、3 次演練）\n"
         )
         assert done.stderr == ""
 

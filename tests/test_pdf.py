@@ -95,7 +95,7 @@ def test_bookmarks_follow_the_navigation(printed: dict[str, Any]) -> None:
     top = [item for item in tree if isinstance(item, str)]
     assert top[:2] == ["目錄", "晨曦證券股份有限公司　業務持續計畫手冊"]
     assert [t for t in top if t in parts] == parts, "every navigation part, in order"
-    assert top[-1] == "名詞解釋"
+    assert "名詞解釋" in top
     articles = tree[tree.index("規範與本公司作法") + 1]
     titles = [item for item in articles if isinstance(item, str)]
     assert titles == _article_headings()

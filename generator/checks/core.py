@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import Issue, Location, Severity
 from generator.load import DataPath, SourceMap
-from generator.model import FirmData, Record
+from generator.model import FirmData, Record, Waiver
 
 CATEGORIES = ("1", "2", "foreign")
 
@@ -54,12 +55,34 @@ class Finding:
     location: Location | None
     related: tuple[Location, ...] = ()
     record_path: DataPath = ()
+    record_id: str = ""
+    waiver: Waiver | None = None
+
+    @property
+    def section(self) -> str:
+        """The data section of the record concerned (``firm`` for firm-wide findings)."""
+        return str(self.record_path[0]) if self.record_path else "firm"
+
+    @property
+    def counted_severity(self) -> Severity:
+        """The severity that counts for the exit code: a waived finding is only information."""
+        return Severity.INFO if self.waiver else self.severity
 
     def to_issue(self) -> Issue:
         """The finding as a printable issue: code = rule id, related places listed."""
         message = f"第{self.rule.article}條：{self.message}"
+        if self.waiver:
+            message += (
+                f"（已豁免至 {self.waiver.until.isoformat()}，原嚴重度 {self.severity}；"
+                f"理由：{self.waiver.reason}；核准：{self.waiver.approved_by}）"
+            )
         return Issue(
-            self.severity, self.rule.id, message, self.location, self.rule.hint, self.related
+            self.counted_severity,
+            self.rule.id,
+            message,
+            self.location,
+            self.rule.hint,
+            self.related,
         )
 
 
@@ -77,11 +100,40 @@ class CheckContext:
         """The firm's policy thresholds."""
         return self.firm.firm.policy
 
+    def drill_period(self) -> int:
+        """Months within which drills must recur: per security tier if the policy says so."""
+        policy = self.firm.firm.policy
+        tier = self.firm.firm.security_tier
+        default = policy.drill_period_months
+        return policy.drill_period_months_by_tier.get(tier, default) if tier else default
+
+    def months_ago(self, months: int) -> dt.date:
+        """The date ``months`` calendar months before today (day clamped to the month's end)."""
+        return add_months(self.today, -months)
+
     def locate(self, record: Record, field_name: str | None = None) -> Location | None:
         """Location of a record, or of one of its fields."""
         path = (*record.path, field_name) if field_name else record.path
         return self.sources.find(path)
 
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months`` calendar months, clamped to the last day of the month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, 28)
+
+
+SEVERE_FOR_CAT1: dict[str, Severity] = {
+    "1": Severity.ERROR,
+    "2": Severity.WARNING,
+    "foreign": Severity.WARNING,
+}
 
 _RULES: list[Rule] = []
 
@@ -115,7 +167,12 @@ def all_rules() -> list[Rule]:
     """Every registered rule, ordered by article then id."""
     from generator.checks import registry  # noqa: F401  (imports the rule modules)
 
-    return sorted(_RULES, key=lambda r: (r.article, r.id))
+    return sorted(_RULES, key=lambda r: (r.article, _natural(r.id)))
+
+
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that orders TSA-2.5 before TSA-2.10."""
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", text))
 
 
 def today() -> dt.date:
@@ -146,5 +203,22 @@ def _hits(ctx: CheckContext, r: Rule) -> Iterator[Hit]:
 def _finding(ctx: CheckContext, r: Rule, hit: Hit, severity: Severity) -> Finding:
     related = tuple(loc for rec, name in hit.related if (loc := ctx.locate(rec, name)) is not None)
     return Finding(
-        r, severity, hit.message, ctx.locate(hit.record, hit.field), related, hit.record.path
+        r,
+        severity,
+        hit.message,
+        ctx.locate(hit.record, hit.field),
+        related,
+        hit.record.path,
+        record_id(ctx.firm, hit.record.path),
     )
+
+
+def record_id(firm: FirmData, path: DataPath) -> str:
+    """Id of the top-level record at ``path`` (``firm`` / ``organisation`` for those sections)."""
+    if len(path) < 2 or not isinstance(path[1], int):
+        return str(path[0]) if path else "firm"
+    records = getattr(firm, str(path[0]), [])
+    try:
+        return str(getattr(records[path[1]], "id", f"{path[0]}[{path[1]}]"))
+    except (IndexError, TypeError):
+        return f"{path[0]}[{path[1]}]"

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from generator.checks import (
-    bia,  # noqa: F401
-    contacts,  # noqa: F401
-    outsourcing,  # noqa: F401
+from generator.checks import (  # noqa: F401
+    backups,
+    bia,
+    contacts,
+    drills,
+    freshness,
+    outsourcing,
+    scenarios,
+    sites,
+    training,
 )

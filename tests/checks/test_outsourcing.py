@@ -534,10 +534,14 @@ def test_example_firm_reports_the_huiliu_gap_with_file_and_line(
         "firm_data/vendors.yaml:193:7: info[TSA-9.2-recommended-clauses]: 第9條："
         "供應商「匯流資訊股份有限公司」的委外契約缺少建議條款「契約終止之移轉協助」"
         "（exit_assistance，第九條）",
-        "firm_data/vendors.yaml:198:17: warning[TSA-9.2-clause-remediation]: 第9條："
+        # the example firm waives this known gap until the contract is renewed (waivers.yaml)
+        "firm_data/vendors.yaml:198:17: info[TSA-9.2-clause-remediation]: 第9條："
         f"供應商「匯流資訊股份有限公司」的委外契約缺少必要條款「{EOL_TITLE}」"
         "（recovery_eol_no_support，第九條第一款第(四)目）；改善中，預定 2027-03-31 前："
-        "已列入 d-2026-07 演練改善事項，於 2027 年 3 月續約時以增補協議補入",
+        "已列入 d-2026-07 演練改善事項，於 2027 年 3 月續約時以增補協議補入"
+        "（已豁免至 2027-03-31，原嚴重度 warning；理由：匯流資訊契約於 2027-03-31 到期，"
+        "換約時增訂產品停止支援之復原條款；換約前已由供應商出具承諾書（d-2026-07 演練改善事項）。"
+        "；核准：副總經理兼資訊安全長 張家豪）",
     ]
     vendors = (example_project / "firm_data" / "vendors.yaml").read_text(encoding="utf-8")
     assert vendors.splitlines()[197].strip() == "status: missing"
