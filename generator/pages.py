@@ -156,12 +156,18 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
 
 
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections]
+def _edition_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.editions import edition_sections  # editions builds on this module
+
+    return edition_sections(firm, base)
 
 
-def plan(firm: FirmData) -> list[NavSection]:
-    """Every generated page, grouped as the navigation shows them."""
-    base = common_context(firm)
+SECTION_BUILDERS: list[SectionBuilder] = [handbook_sections, _edition_sections]
+
+
+def plan(firm: FirmData, extra: dict[str, Any] | None = None) -> list[NavSection]:
+    """Every generated page, grouped as the navigation shows them (``extra`` joins the context)."""
+    base = {**common_context(firm), "publication": None, **(extra or {})}
     sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
     return sorted(sections, key=lambda section: section.order)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
@@ -121,9 +122,11 @@ class Generated:
     report: WriteReport
 
 
-def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], dict[str, str]]:
+def render_pages(
+    project: Project, loaded: Loaded, extra: dict[str, Any] | None = None
+) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first."""
-    sections = plan(loaded.firm)
+    sections = plan(loaded.firm, extra)
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
@@ -138,10 +141,16 @@ def render_pages(project: Project, loaded: Loaded) -> tuple[list[NavSection], di
     return sections, rendered
 
 
-def generate(project: Project) -> Generated:
-    """Validate the data, render all pages, then write only what changed under ``build/``."""
-    loaded = load_and_validate(project.data_dir)
-    sections, rendered = render_pages(project, loaded)
+def generate(
+    project: Project, loaded: Loaded | None = None, extra: dict[str, Any] | None = None
+) -> Generated:
+    """Validate the data, render all pages, then write only what changed under ``build/``.
+
+    ``loaded`` skips validation when the caller already has it; ``extra`` joins the page context
+    (e.g. ``publication`` while publishing an edition).
+    """
+    loaded = loaded if loaded is not None else load_and_validate(project.data_dir)
+    sections, rendered = render_pages(project, loaded, extra)
     hand = read_tree(project.docs)
     clash = sorted(set(hand) & set(rendered))
     if clash:
