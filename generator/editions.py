@@ -85,7 +85,7 @@ def edition_issues(firm: FirmData, sources: SourceMap) -> list[Issue]:
                 error(
                     "approval-missing",
                     f"已核定版次「{edition.number}」缺少{label}（{key}）",
-                    sources.find((*where, key)) or sources.find((*where, "status")),
+                    sources.find((*where, "status")),
                     "已核定的版次須記載核定人、核定日期、核定依據及生效日期；"
                     "尚未核定請將 status 設為 draft。",
                 )

@@ -156,7 +156,7 @@ def serve_site(
 
 EDITION_CONFIG = "mkdocs.edition.yml"
 _DRAFT_OVERRIDE = """{% extends "base.html" %}
-{% block announce %}<strong>草案</strong>：本版次（__NAME__）尚未核定，不得作為正式依據。{% endblock %}
+{% block announce %}<div class="bcp-draft-banner"><strong>草案</strong>：本版次（__NAME__）尚未核定，不得作為正式依據。</div>{% endblock %}
 """
 
 
