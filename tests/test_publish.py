@@ -94,9 +94,9 @@ def test_draft_banner_on_every_page_only_in_the_draft(
     for page in draft_pages:
         html = page.read_text("utf-8")
         assert 'class="bcp-draft-banner"><strong>草案</strong>' in html, page
-    assert "尚未核定，不得作為正式依據" in (target / "2026.2-draft" / "bia" / "index.html").read_text(
-        "utf-8"
-    )
+    assert "尚未核定，不得作為正式依據" in (
+        target / "2026.2-draft" / "bia" / "index.html"
+    ).read_text("utf-8")
     for page in (target / "2026.2").rglob("*.html"):
         assert "bcp-draft-banner" not in page.read_text("utf-8"), page
         assert "尚未核定" not in page.read_text("utf-8"), page
@@ -153,9 +153,7 @@ def test_replace_with_reason_is_recorded(
     old_2026_1 = tree(target / "2026.1")
     edit(project / "firm_data" / "systems.yaml", "name: 電子郵件", "name: 電子郵件系統")
     reason = "更正電子郵件系統名稱誤植"
-    result = run_cli(
-        "publish", "--to", str(target), "--replace", "--reason", reason, cwd=project
-    )
+    result = run_cli("publish", "--to", str(target), "--replace", "--reason", reason, cwd=project)
     assert result.exit_code == 0, result.stderr
     assert "已取代版次 2026.2" in result.stdout
     record = json.loads((target / "2026.2" / "_edition" / "edition.json").read_text("utf-8"))

@@ -44,9 +44,7 @@ def git_project(minimal_project: Path, monkeypatch: pytest.MonkeyPatch) -> tuple
 
 
 def _publish(project: Path, run_cli: Cli) -> CliResult:
-    result = run_cli(
-        "publish", "--branch", "bcp-site", "--remote", "origin", "--push", cwd=project
-    )
+    result = run_cli("publish", "--branch", "bcp-site", "--remote", "origin", "--push", cwd=project)
     assert result.exit_code == 0, result.stderr
     return result
 
@@ -73,9 +71,8 @@ def test_three_editions_on_a_branch_pushed_to_a_bare_repo(
         check=True,
     )
     names = sorted(p.name for p in checkout.iterdir() if p.name != ".git")
-    assert names == [".nojekyll", "2026.1", "2026.2", "2026.2-draft", "index.html", "latest"] + [
-        "versions.json"
-    ]
+    expected = [".nojekyll", "2026.1", "2026.2", "2026.2-draft", "index.html", "latest"]
+    assert names == [*expected, "versions.json"]
     listed = json.loads((checkout / "versions.json").read_text("utf-8"))
     assert [(v["version"], v["aliases"], v["properties"]["status"]) for v in listed] == [
         ("2026.2", ["latest"], "approved"),
