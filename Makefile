@@ -10,7 +10,7 @@ DEBIAN_PACKAGES := git chromium fonts-noto-cjk poppler-utils
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test check lint types unit bench update-goldens system-deps clean
+.PHONY: site test check lint types unit bench bench-publish update-goldens system-deps clean
 
 $(VENV)/.site-installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ test: system-deps lint types unit
 
 bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py
+
+bench-publish: $(VENV)/.site-installed
+	$(BIN)/python bench/publish.py
 
 update-goldens: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_golden.py --update-goldens

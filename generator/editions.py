@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -301,7 +302,11 @@ def edition_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     context = {
         **base,
         "publication": publication,
-        "editions": [firm.firm.edition, *firm.firm.history],
+        "editions": sorted(
+            [firm.firm.edition, *firm.firm.history],
+            key=lambda e: (e.effective_date or dt.date.min, str(e.number)),
+            reverse=True,
+        ),
     }
     history = PageSpec("history.md", "修訂紀錄", ["pages/history.md.j2"], context)
     editions = PageSpec("editions.md", "歷次版本", ["pages/editions.md.j2"], context)
