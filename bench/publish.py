@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import HANDBOOK, REPO, copy_project  # noqa: E402
+from run import HANDBOOK, REPO, copy_project
 
 
 def set_edition(firm_yaml: Path, number: str, status: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
+from generator.editions import edition_issues
 from generator.errors import (
     DataError,
     Issue,
@@ -58,6 +59,7 @@ def load_and_validate(data_dir: Path) -> Loaded:
         raise DataError(sorted_issues(issues))
     index, issues = index_ids(firm, raw.sources)
     issues += check_refs(firm, index, raw.sources, raw.section_files)
+    issues += edition_issues(firm, raw.sources)
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))

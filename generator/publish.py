@@ -149,6 +149,11 @@ def _usage(code: str, message: str, hint: str | None = None) -> UsageError:
     return UsageError([error(code, message, None, hint)])
 
 
+def _check_options(options: PublishOptions) -> None:
+    if options.replace and not (options.reason or "").strip():
+        raise _usage("replace-reason", "--replace 必須以 --reason 說明取代已發布版次的理由")
+
+
 def _check_publishable(loaded: Loaded) -> None:
     issues = edition_issues(loaded.firm, loaded.sources)
     if issues:
@@ -157,8 +162,6 @@ def _check_publishable(loaded: Loaded) -> None:
 
 def _check_replace(name: str, published: list[PublishedEdition], options: PublishOptions) -> bool:
     exists = any(e.name == name for e in published)
-    if options.replace and not (options.reason or "").strip():
-        raise _usage("replace-reason", "--replace 必須以 --reason 說明取代已發布版次的理由")
     if exists and not options.replace:
         raise _usage(
             "edition-exists",
@@ -303,6 +306,7 @@ def _clean_stale(target: Path) -> None:
 
 def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> PublishResult:
     """Publish the current data as an edition into the directory ``target``."""
+    _check_options(options)
     loaded = load_and_validate(project.data_dir)
     _check_publishable(loaded)
     target.mkdir(parents=True, exist_ok=True)
@@ -389,6 +393,7 @@ def publish_to_git(
     options: PublishOptions,
 ) -> PublishResult:
     """Publish the current data as an edition on ``branch`` of ``repo`` with mike."""
+    _check_options(options)
     loaded = load_and_validate(project.data_dir)
     _check_publishable(loaded)
     with _lock(git_dir(repo) / "handbook-publish.lock"):
@@ -514,7 +519,11 @@ def verify_dir(target: Path) -> tuple[list[Issue], int]:
         if path.name.startswith(".") or path.name in folders or path.name in ROOT_FILES:
             continue
         issues.append(
-            error("verify-extra", f"發布目標有不屬於任何版次的 {path.name}", Location(str(path)))
+            error(
+                "verify-extra",
+                f"發布目標有不屬於任何版次的 {path.name}",
+                Location(display_path(path)),
+            )
         )
     return issues, len(published)
 
