@@ -14,6 +14,7 @@ from playwright.sync_api import sync_playwright
 
 from tests.conftest import CliResult
 from tests.editions_helpers import approve_2026_2, make_draft_2026_2
+from tests.printing import page_texts, print_to_pdf
 
 Cli = Callable[..., CliResult]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -76,3 +77,20 @@ def test_selector_switches_edition_and_stays_on_the_page(served: str) -> None:
             assert external == []
         finally:
             browser.close()
+
+
+def test_draft_notice_prints_on_hand_written_pages(served: str, tmp_path: Path) -> None:
+    """A hand-written page has no 草案 admonition: the announcement bar must print."""
+    pdf = print_to_pdf(
+        f"{served}/2026.2-draft/guide/using-this-handbook/",
+        tmp_path / "draft.pdf",
+        tmp_path / "profile",
+    )
+    texts = page_texts(pdf)
+    assert "草案:本版次(2026.2-draft)尚未核定" in texts[0].replace("：", ":").replace(
+        "（", "("
+    ).replace("）", ")").replace(" ", "")
+    approved = print_to_pdf(
+        f"{served}/2026.2/guide/using-this-handbook/", tmp_path / "ok.pdf", tmp_path / "profile"
+    )
+    assert "草案" not in "".join(page_texts(approved))
