@@ -14,7 +14,7 @@ SARIF_MULTITOOL := .tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Mu
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test check lint types unit bench update-goldens system-deps site-system-deps clean
+.PHONY: site test check lint types unit bench bench-publish update-goldens system-deps site-system-deps clean
 
 $(VENV)/.site-installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/check_rules.py --scale 10
+
+bench-publish: $(VENV)/.site-installed
+	$(BIN)/python bench/publish.py
 
 update-goldens: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_golden.py tests/test_wiki.py::test_example_firm_export_matches_golden --update-goldens

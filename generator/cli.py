@@ -41,6 +41,15 @@ from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
 from generator.planner import plan as plan_drills
 from generator.planner import plan_yaml
+from generator.publish import (
+    DEFAULT_SITE_URL,
+    PublishOptions,
+    diff_editions,
+    publish_to_dir,
+    publish_to_git,
+    verify_dir,
+    verify_git,
+)
 
 DESCRIPTION = "由公司的 YAML 資料產生業務持續計畫手冊（MkDocs 網站）。"
 
@@ -93,6 +102,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--years", type=int, default=2, help="規劃年數（預設 2）")
     plan.add_argument("--start", type=int, help="起始年度（預設：今天的下一年）")
+    publish = sub.add_parser("publish", help="把目前資料發布為一個版次（目錄或 git 分支）")
+    _target_args(publish)
+    publish.add_argument("--remote", help="git 遠端名稱（先同步該分支；與 --push 一起推送）")
+    publish.add_argument("--push", action="store_true", help="發布後推送到 --remote")
+    publish.add_argument(
+        "--replace", action="store_true", help="取代已發布的同一版次（需 --reason）"
+    )
+    publish.add_argument("--reason", help="取代的理由（記錄於版次資料與發布紀錄）")
+    publish.add_argument(
+        "--site-url",
+        default=DEFAULT_SITE_URL,
+        help="發布目標在內網的網址（供版本選單與 sitemap 使用）",
+    )
+    diff = sub.add_parser("diff", help="列出兩個已發布版次之間的資料差異")
+    diff.add_argument("first", metavar="EDITION_A")
+    diff.add_argument("second", metavar="EDITION_B")
+    _target_args(diff)
+    verify = sub.add_parser("verify", help="以 SHA-256 清單檢查已發布的版次有無被更動")
+    _target_args(verify)
     schema = sub.add_parser("schema", help="輸出資料格式的 JSON Schema")
     schema.add_argument("--out", type=Path, help="寫入檔案（預設：標準輸出）")
     _export_parsers(sub)
@@ -119,6 +147,13 @@ def _export_parsers(sub: Any) -> None:
     )
     confluence.add_argument("--folder", help="頁面標題前綴（預設：BCP手冊）")
     confluence.add_argument("--dry-run", action="store_true", help="只列出計畫，不寫入")
+
+
+def _target_args(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", type=Path, metavar="DIR", help="發布目錄（網頁伺服器的目錄）")
+    where.add_argument("--branch", help="git 分支（以 mike 發布）")
+    parser.add_argument("--repo", type=Path, help="git 儲存庫（預設：專案根目錄）")
 
 
 def _print_issues(issues: Sequence[Issue]) -> None:
@@ -313,6 +348,51 @@ def _print_plan(steps: Sequence[Step], dry_run: bool) -> None:
     print(("試執行，未寫入：" if dry_run else "Confluence 已發布：") + summary)
 
 
+def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
+    options = PublishOptions(args.replace, args.reason, args.site_url)
+    if args.push and not args.remote:
+        raise UsageError([error("usage", "--push 需要同時指定 --remote")])
+    if args.to is not None:
+        result = publish_to_dir(project, args.to, options)
+    else:
+        repo = args.repo or project.root
+        result = publish_to_git(project, repo, args.branch, args.remote, args.push, options)
+    verb = "已取代" if result.replaced else "已發布"
+    print(f"{verb}版次 {result.name} 到 {result.target}")
+    if args.replace:
+        print(f"取代理由（已記錄）：{args.reason}")
+    print(f"預設版次：{result.default or '（尚無已核定版次）'}")
+    print(f"與前一版 {result.previous or '（無）'} 的差異：")
+    for line in result.changes:
+        print(f"  - {line}")
+    return ExitCode.OK
+
+
+def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
+    repo = args.repo or project.root
+    first, second, lines = diff_editions(args.first, args.second, args.to, repo, args.branch)
+    print(f"版次 {first} → {second}：")
+    for line in lines:
+        print(f"- {line}")
+    return ExitCode.OK
+
+
+def _cmd_verify(project: Project, args: argparse.Namespace) -> int:
+    if args.to is not None:
+        issues, count = verify_dir(args.to)
+        shown = display_path(args.to)
+    else:
+        repo = args.repo or project.root
+        issues, count = verify_git(repo, args.branch)
+        shown = f"{display_path(repo)}:{args.branch}"
+    _print_issues(issues)
+    if issues:
+        print(f"{shown}：檢查 {count} 個版次，發現 {len(issues)} 個問題")
+        return ExitCode.DATA
+    print(f"{shown}：{count} 個版次的所有檔案與 SHA-256 清單相符")
+    return ExitCode.OK
+
+
 def run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; GeneratorError propagates to ``main``."""
     audience = Audience(getattr(args, "audience", Audience.INTERNAL.value))
@@ -335,6 +415,12 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         serve_project(project, args.addr)
         return ExitCode.OK
+    if args.command == "publish":
+        return _cmd_publish(project, args)
+    if args.command == "diff":
+        return _cmd_diff(project, args)
+    if args.command == "verify":
+        return _cmd_verify(project, args)
     return _cmd_schema(args.out)
 
 

@@ -182,12 +182,19 @@ def _compliance_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSectio
     return compliance_sections(firm, base)
 
 
+def _edition_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+    from generator.editions import edition_sections  # editions builds on this module
+
+    return edition_sections(firm, base)
+
+
 SECTION_BUILDERS: list[SectionBuilder] = [
     handbook_sections,
     _compliance_sections,
     vendor_sections,
     _drill_sections,
     _contact_sections,
+    _edition_sections,
 ]
 
 
@@ -195,7 +202,12 @@ def plan(
     firm: FirmData, audience: str = "internal", extra: dict[str, Any] | None = None
 ) -> list[NavSection]:
     """Every generated page, grouped as the navigation shows them (as ``audience`` sees them)."""
-    base = {**common_context(firm, audience), "downloads": [], **(extra or {})}
+    base = {
+        **common_context(firm, audience),
+        "downloads": [],
+        "publication": None,
+        **(extra or {}),
+    }
     sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
     return sorted(sections, key=lambda section: section.order)
 

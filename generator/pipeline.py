@@ -13,6 +13,7 @@ from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
 from generator.checks.waivers import apply_waivers
 from generator.compliance import compliance_view
+from generator.editions import edition_issues
 from generator.errors import (
     DataError,
     Issue,
@@ -87,6 +88,7 @@ def load_and_validate(data_dir: Path, audience: Audience = Audience.INTERNAL) ->
     index, issues = index_ids(firm, raw.sources)
     issues += check_refs(firm, index, raw.sources, raw.section_files)
     issues += check_vendor_data(firm, raw.sources)
+    issues += edition_issues(firm, raw.sources)
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
@@ -227,14 +229,24 @@ def render_handbook(project: Project) -> RenderedHandbook:
 
 
 def generate(
-    project: Project, *, with_pdf: bool = False, progress: Progress | None = None
+    project: Project,
+    loaded: Loaded | None = None,
+    extra: dict[str, Any] | None = None,
+    *,
+    with_pdf: bool = False,
+    progress: Progress | None = None,
 ) -> Generated:
-    """Validate the data, render all pages (and PDFs), then write only what changed."""
-    loaded = load_and_validate(project.data_dir, project.audience)
+    """Validate the data, render all pages (and PDFs), then write only what changed.
+
+    ``loaded`` skips validation when the caller already has it; ``extra`` joins the page context
+    (e.g. ``publication`` while publishing an edition).
+    """
+    if loaded is None:
+        loaded = load_and_validate(project.data_dir, project.audience)
     downloads = download_list(loaded.firm) if with_pdf else []
     if with_pdf:
         check_engine()
-    sections, rendered = render_pages(project, loaded, {"downloads": downloads})
+    sections, rendered = render_pages(project, loaded, {"downloads": downloads, **(extra or {})})
     hand = read_tree(project.docs)
     exported = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
     clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))

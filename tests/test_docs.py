@@ -32,6 +32,9 @@ def test_every_command_is_documented() -> None:
         "drills",
         "export",
         "publish-confluence",
+        "publish",
+        "diff",
+        "verify",
     }
     for command in commands:
         assert f"`handbook {command}" in README, command
