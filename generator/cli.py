@@ -11,7 +11,15 @@ from pathlib import Path
 from generator import __version__
 from generator.errors import ExitCode, GeneratorError, Issue, Severity, sorted_issues
 from generator.load import display_path
-from generator.pipeline import Generated, Project, build, generate, json_schema, load_and_validate
+from generator.pipeline import (
+    Generated,
+    Project,
+    build,
+    bundle,
+    generate,
+    json_schema,
+    load_and_validate,
+)
 from generator.pipeline import serve as serve_project
 
 DESCRIPTION = "由公司的 YAML 資料產生業務持續計畫手冊（MkDocs 網站）。"
@@ -35,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="有警告也視為失敗")
     sub.add_parser("generate", help="只產生頁面（build/docs），不建置網站")
     sub.add_parser("build", help="驗證、產生頁面並建置網站到 site/")
+    pack = sub.add_parser("bundle", help="建置離線版（file:// 可開啟、可搜尋）並打包成一個 zip")
+    pack.add_argument(
+        "--out", type=Path, help="zip 路徑（預設：build/bcp-handbook-<版次>-offline.zip）"
+    )
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）")
     schema = sub.add_parser("schema", help="輸出資料格式的 JSON Schema")
@@ -89,6 +101,19 @@ def _cmd_build(project: Project) -> int:
     return ExitCode.OK
 
 
+def _cmd_bundle(project: Project, out: Path | None) -> int:
+    result = bundle(project, out)
+    _report(result.generated, project)
+    size = result.path.stat().st_size / 1_000_000
+    pdfs = "、".join(result.pdfs) if result.pdfs else "無（build/pdf/ 中沒有 PDF）"
+    print(f"離線版網站已建置於 {display_path(project.offline_site)}/")
+    print(
+        f"離線包：{display_path(result.path)}（{result.files} 個檔案，{size:.1f} MB；PDF：{pdfs}）"
+    )
+    print("開啟方式：解壓縮後以瀏覽器開啟 index.html；檔案雜湊見 SHA256SUMS")
+    return ExitCode.OK
+
+
 def _cmd_schema(out: Path | None) -> int:
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out is None:
@@ -109,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
         return ExitCode.OK
     if args.command == "build":
         return _cmd_build(project)
+    if args.command == "bundle":
+        return _cmd_bundle(project, args.out)
     if args.command == "serve":
         serve_project(project, args.addr)
         return ExitCode.OK
