@@ -50,6 +50,7 @@ test: system-deps lint types unit
 
 bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/offline.py
 
 update-goldens: $(VENV)/.test-installed
 	$(BIN)/pytest tests/test_golden.py --update-goldens

@@ -111,8 +111,8 @@ def _engine_env(user_dict: Path | None, offline: bool = False) -> Iterator[_Coll
         os.environ["SITE_URL"] = ""
     try:
         import jieba
-    except ImportError:  # no segmentation: Material indexes Han runs unsegmented (bench only)
-        pass
+    except ImportError:  # no segmentation: Han runs are indexed whole (bench/offline.py compares)
+        os.environ["BCP_JIEBA_DICT"] = os.environ["BCP_JIEBA_USER_DICT"] = ""
     else:
         jieba.setLogLevel(logging.WARNING)
     collect = _Collect()
@@ -190,7 +190,10 @@ def _engine_failure(
     config_file: Path, messages: list[str], summary: str, hand_docs: Path | None
 ) -> TemplateError:
     shown = display_path(config_file)
-    issues = [_warning_issue(" ".join(m.split()), config_file, hand_docs) for m in messages]
+    # dict.fromkeys: the privacy plugin may log the same external file twice.
+    issues = list(
+        dict.fromkeys(_warning_issue(" ".join(m.split()), config_file, hand_docs) for m in messages)
+    )
     issues.append(error("site-build", f"網站建置失敗：{summary}", Location(shown)))
     return TemplateError(issues)
 

@@ -22,7 +22,7 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_every_command_is_documented() -> None:
     subparsers = next(a for a in _parser()._actions if a.dest == "command")
     commands = set(subparsers.choices)  # type: ignore[attr-defined]
-    assert commands == {"check", "generate", "build", "serve", "schema"}
+    assert commands == {"check", "generate", "build", "bundle", "serve", "schema"}
     for command in commands:
         assert f"`handbook {command}" in README, command
 
