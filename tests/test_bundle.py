@@ -112,7 +112,9 @@ def test_contact_lists_leave_private_numbers_out(bundled: tuple[Path, Path]) -> 
     assert "02-2700-0001" in leader[4]
     assert "0912-000-001" not in raw.decode("utf-8-sig")  # marked private in people.yaml
     assert "召集人" in leader[3]
-    parties = list(csv.reader(io.StringIO(read(archive, "contacts/parties.csv").decode("utf-8-sig"))))
+    parties = list(
+        csv.reader(io.StringIO(read(archive, "contacts/parties.csv").decode("utf-8-sig")))
+    )
     assert parties[0][:3] == ["名稱", "類別", "用途"] and len(parties) >= 2
 
 

@@ -90,7 +90,8 @@ def test_external_assets_are_named_with_page_and_url(tmp_path: Path) -> None:
         "https://cdn.example.com/x.png",
     ]
     places = [line.split(":")[0] for line in found]
-    assert places == ["docs/guide/a.md"] * 2 + ["build/docs/index.md"] * 4 + ["site/assets/extra.css"]
+    css = "site/assets/extra.css"
+    assert places == ["docs/guide/a.md"] * 2 + ["build/docs/index.md"] * 4 + [css]
 
 
 def test_dangling_links_and_anchors_are_named(tmp_path: Path) -> None:
@@ -194,7 +195,15 @@ def test_make_site_fails_on_external_image(tmp_path: Path) -> None:
     )
     done = subprocess.run(
         # -o: the copied pyproject.toml and lock must not make make reinstall the venv.
-        ["make", "site", f"VENV={REPO / '.venv'}", "-o", "pyproject.toml", "-o", "requirements.lock"],
+        [
+            "make",
+            "site",
+            f"VENV={REPO / '.venv'}",
+            "-o",
+            "pyproject.toml",
+            "-o",
+            "requirements.lock",
+        ],
         cwd=project,
         capture_output=True,
         text=True,

@@ -190,14 +190,17 @@ def open_search(page: Page, profile: Profile) -> None:
 
 def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
     """Run axe-core on the current page; its violations with impact and failing elements."""
+    page.mouse.move(0, 0)  # no hover colours on the elements axe measures
     page.add_script_tag(content=axe_source)
     found: list[dict[str, Any]] = page.evaluate(
         """async () => {
+            // Colours are only final once transitions (search results fade in) have ended.
+            await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
             // preload: false — axe would re-fetch the stylesheets, which file:// forbids (CORS).
             const result = await axe.run(document, {resultTypes: ['violations'], preload: false});
             return result.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary),
             }));
         }"""
     )
