@@ -65,3 +65,22 @@ def test_failure_screenshots_show_home_article_and_search(
     ]
     for shot in shots:
         assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and shot.stat().st_size > 10_000
+
+
+def test_harness_blocks_and_records_requests_leaving_the_origin(
+    page: Page, profile: Profile, traffic: Traffic
+) -> None:
+    """The guard the suite relies on: an outside request is aborted and reported, so is an error."""
+    page.goto(profile.url_of("index.md"), wait_until="load")
+    page.evaluate(
+        """() => new Promise(done => {
+            const img = new Image();
+            img.onerror = img.onload = done;
+            img.src = 'https://example.com/tracker.png';
+        })"""
+    )
+    page.evaluate("() => console.error('boom')")
+    assert traffic.external == ["https://example.com/tracker.png"]
+    assert not profile.is_local("https://example.com/tracker.png")
+    assert any(message.endswith("boom") for message in traffic.console_errors)
+    traffic.console_errors.clear()  # expected here; the page fixture must not report them
