@@ -161,3 +161,23 @@ def test_failed_bundle_keeps_the_previous_zip(
     assert archive.read_bytes() == before
     assert digest(minimal_project / "build/offline-site") == offline_before
     assert not list((minimal_project / "build").glob(".*.tmp"))
+
+
+def test_offline_profile_drops_what_needs_a_server(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    """A version selector (issue 7's editions) and instant loading cannot work from file://."""
+    config = minimal_project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace(
+        "    - navigation.sections\n", "    - navigation.sections\n    - navigation.instant\n"
+    )
+    text = text.replace("extra:\n", "extra:\n  version:\n    provider: mike\n")
+    config.write_text(text, encoding="utf-8")
+    assert run_cli("build", cwd=minimal_project).exit_code == 0
+    assert run_cli("bundle", cwd=minimal_project).exit_code == 0
+    intranet = (minimal_project / "site/index.html").read_text(encoding="utf-8")
+    offline = (minimal_project / "build/offline-site/index.html").read_text(encoding="utf-8")
+    assert '"navigation.instant"' in intranet and '"provider": "mike"' in intranet
+    assert '"navigation.instant"' not in offline and '"provider": "mike"' not in offline
+    assert '"navigation.sections"' in offline
