@@ -63,6 +63,7 @@ bench: $(VENV)/.site-installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/check_rules.py --scale 10
+	$(BIN)/python bench/offline.py
 
 bench-publish: $(VENV)/.site-installed
 	$(BIN)/python bench/publish.py

@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from generator.pipeline import (
     Loaded,
     Project,
     build,
+    bundle,
     generate,
     json_schema,
     load_and_validate,
@@ -81,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--pdf", action="store_true", help="同時產生 PDF 並放上網站首頁")
     build_cmd.add_argument(
         "--strict", action="store_true", help="有規則錯誤或警告時不建置網站，並以代碼 1 結束"
+    )
+    pack = sub.add_parser("bundle", help="建置離線版（file:// 可開啟、可搜尋）並打包成一個 zip")
+    pack.add_argument(
+        "--out", type=Path, help="zip 路徑（預設：build/bcp-handbook-<版次>-offline.zip）"
     )
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）")
@@ -267,6 +272,19 @@ def _cmd_pdf(project: Project, drill: str | None, year: int | None) -> int:
     return ExitCode.OK
 
 
+def _cmd_bundle(project: Project, out: Path | None) -> int:
+    result = bundle(project, out)
+    _report(result.generated, project)
+    size = result.path.stat().st_size / 1_000_000
+    pdfs = "、".join(result.pdfs) if result.pdfs else "無（build/pdf/ 中沒有 PDF）"
+    print(f"離線版網站已建置於 {display_path(project.offline_site)}/")
+    print(
+        f"離線包：{display_path(result.path)}（{result.files} 個檔案，{size:.1f} MB；PDF：{pdfs}）"
+    )
+    print("開啟方式：解壓縮後以瀏覽器開啟 index.html；檔案雜湊見 SHA256SUMS")
+    return ExitCode.OK
+
+
 def _cmd_schema(out: Path | None) -> int:
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out is None:
@@ -393,35 +411,39 @@ def _cmd_verify(project: Project, args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _cmd_generate(project: Project) -> int:
+    _report(generate(project), project)
+    return ExitCode.OK
+
+
+def _cmd_serve(project: Project, addr: str) -> int:
+    serve_project(project, addr)
+    return ExitCode.OK
+
+
+Command = Callable[[Project, argparse.Namespace], int]
+COMMANDS: dict[str, Command] = {
+    "check": lambda p, a: _cmd_check(p, a.strict, a.format),
+    "generate": lambda p, a: _cmd_generate(p),
+    "build": lambda p, a: _cmd_build(p, a.pdf, a.strict),
+    "pdf": lambda p, a: _cmd_pdf(p, a.drill, a.year),
+    "drills": lambda p, a: _cmd_drills_plan(p, a.years, a.start),
+    "export": _cmd_export_wiki,
+    "publish-confluence": _cmd_publish_confluence,
+    "bundle": lambda p, a: _cmd_bundle(p, a.out),
+    "serve": lambda p, a: _cmd_serve(p, a.addr),
+    "publish": _cmd_publish,
+    "diff": _cmd_diff,
+    "verify": _cmd_verify,
+    "schema": lambda p, a: _cmd_schema(a.out),
+}
+
+
 def run(args: argparse.Namespace) -> int:
     """Dispatch one parsed command; GeneratorError propagates to ``main``."""
     audience = Audience(getattr(args, "audience", Audience.INTERNAL.value))
     project = Project.at(args.project, args.data if args.data else None, audience)
-    if args.command == "check":
-        return _cmd_check(project, args.strict, args.format)
-    if args.command == "generate":
-        _report(generate(project), project)
-        return ExitCode.OK
-    if args.command == "build":
-        return _cmd_build(project, args.pdf, args.strict)
-    if args.command == "pdf":
-        return _cmd_pdf(project, args.drill, args.year)
-    if args.command == "drills":
-        return _cmd_drills_plan(project, args.years, args.start)
-    if args.command == "export":
-        return _cmd_export_wiki(project, args)
-    if args.command == "publish-confluence":
-        return _cmd_publish_confluence(project, args)
-    if args.command == "serve":
-        serve_project(project, args.addr)
-        return ExitCode.OK
-    if args.command == "publish":
-        return _cmd_publish(project, args)
-    if args.command == "diff":
-        return _cmd_diff(project, args)
-    if args.command == "verify":
-        return _cmd_verify(project, args)
-    return _cmd_schema(args.out)
+    return COMMANDS[args.command](project, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.audience import Audience, Secret, mark_restricted, secrets, visible
+from generator.bundle import bundle_files, bundle_name, write_zip
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
 from generator.checks.waivers import apply_waivers
@@ -26,9 +27,10 @@ from generator.errors import (
     sorted_issues,
 )
 from generator.exports import static_files
+from generator.guards import SiteScan, scan_site
 from generator.load import SourceMap, display_path, load_firm
 from generator.model import FirmData
-from generator.pages import NavSection, all_pages, glossary_terms, plan
+from generator.pages import NavSection, all_pages, plan
 from generator.printbook import (
     PrintJob,
     Progress,
@@ -42,6 +44,7 @@ from generator.printbook import (
 )
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import make_env, render
+from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
 from generator.validate import build_model
 from generator.vendors import check_vendor_data
@@ -162,6 +165,16 @@ class Project:
         return self.root / f"site{self._suffix}"
 
     @property
+    def offline_site(self) -> Path:
+        """The file:// profile of the site, staged for the offline bundle (never ``site/``)."""
+        return self.build / "offline-site"
+
+    @property
+    def pdf_dir(self) -> Path:
+        """PDFs of the handbook, when a print step has made them; the bundle includes them."""
+        return self.build / "pdf"
+
+    @property
     def engine_config(self) -> Path:
         """The generated MkDocs config that adds the navigation to ``mkdocs.yml``."""
         return self.build / "mkdocs.yml"
@@ -179,6 +192,7 @@ class Generated:
     loaded: Loaded
     pages: int
     report: WriteReport
+    sources: dict[str, str] = field(default_factory=dict)  # page .md → path shown in messages
 
 
 def render_pages(
@@ -263,7 +277,12 @@ def generate(
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
     write_if_changed(project.user_dict, user_dictionary(loaded.firm).encode("utf-8"))
-    return Generated(loaded, len(rendered), report)
+    sources = {
+        name: display_path((project.docs if name in hand else project.build / "docs") / name)
+        for name in files
+        if name.endswith(".md")
+    }
+    return Generated(loaded, len(rendered), report, sources)
 
 
 def build(
@@ -288,7 +307,7 @@ def build(
         if blocking:
             raise DataError(blocking)
     with staged_dir(project.site) as staging:
-        build_site(project.engine_config, staging, project.user_dict, project.docs)
+        _build_checked(project, result, staging, offline=False)
     return result
 
 
@@ -317,6 +336,47 @@ def _guard_personal_data(
         raise DataError(problems)
 
 
+def _build_checked(project: Project, result: Generated, staging: Path, *, offline: bool) -> None:
+    """A strict MkDocs build, then the post-build scan of what it wrote."""
+    built = build_site(
+        project.engine_config, staging, project.user_dict, project.docs, offline=offline
+    )
+    final = project.offline_site if offline else project.site
+    scan = SiteScan(staging, display_path(final), built.directory_urls, result.sources)
+    problems = scan_site(scan)
+    if offline and not (staging / "search" / "search_index.js").is_file():
+        shown = display_path(project.engine_config)
+        problems.append(
+            error("site-build", "離線版缺少內嵌的搜尋索引 search/search_index.js", Location(shown))
+        )
+    if problems:
+        raise TemplateError(sorted_issues(problems))
+
+
+@dataclass
+class Bundled:
+    """The result of ``handbook bundle``."""
+
+    generated: Generated
+    path: Path
+    files: int
+    pdfs: list[str]
+
+
+def bundle(project: Project, out: Path | None = None) -> Bundled:
+    """Build the file:// profile into ``build/offline-site`` and pack it into one zip."""
+    result = generate(project)
+    with staged_dir(project.offline_site) as staging:
+        _build_checked(project, result, staging, offline=True)
+    pdfs = sorted(project.pdf_dir.glob("*.pdf")) if project.pdf_dir.is_dir() else []
+    firm = result.loaded.firm
+    files = bundle_files(project.offline_site, firm, pdfs)
+    top = bundle_name(firm)
+    path = out if out is not None else project.build / f"{top}-offline.zip"
+    write_zip(path, top, files)
+    return Bundled(result, path, len(files), [p.name for p in pdfs])
+
+
 def _clash_issue(project: Project, name: str) -> Issue:
     shown = display_path(project.docs / name)
     return error(
@@ -340,22 +400,6 @@ def hand_pages(hand: dict[str, bytes]) -> list[HandPage]:
                 break
         pages.append(HandPage(rel, title))
     return pages
-
-
-def user_dictionary(firm: FirmData) -> str:
-    """jieba user dictionary: the firm's own names become single search tokens."""
-    names = [
-        *(s.name for s in firm.systems),
-        *(b.name for b in firm.businesses),
-        *(s.name for s in firm.scenarios),
-        *(s.name for s in firm.sites),
-        *(v.name for v in firm.vendors),
-        *(t.term for t in firm.glossary),
-        *(str(t["term"]) for t in glossary_terms()),
-        *(r.title for r in firm.roles()),
-    ]
-    words = sorted({n for n in names if n and not any(c.isspace() for c in n)})
-    return "".join(f"{word} 2000 n\n" for word in words)
 
 
 def serve(project: Project, addr: str) -> None:
@@ -431,7 +475,7 @@ def pdf(
     for job in print_jobs(loaded, sections, rendered, drill, year):
         html = assemble(loaded.firm, job, css)
         data, pages = render_pdf(html, project.build, _named(progress, job.name))
-        target = project.build / "pdf" / f"{job.name}.pdf"
+        target = project.pdf_dir / f"{job.name}.pdf"
         write_if_changed(target, data)
         outputs.append((target, pages))
     return outputs

@@ -24,6 +24,13 @@ _QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
 @dataclass(frozen=True)
+class BuiltSite:
+    """What the engine decided while building, needed to read its output."""
+
+    directory_urls: bool
+
+
+@dataclass(frozen=True)
 class HandPage:
     """A hand-written page from ``docs/`` and its title for the navigation."""
 
@@ -58,6 +65,34 @@ def engine_config(sections: list[NavSection], hand_pages: list[HandPage]) -> byt
     return "\n".join(lines).encode("utf-8")
 
 
+# Material 9.8.1's search worker segments a Han query against the index tokens but only tries
+# proper prefixes (`j < query.length`, src/.../search/query/segment/index.ts): a query that is
+# itself a token, such as a name from the user dictionary, is cut into its first pieces and the
+# last piece is dropped (第一類證券商 → 第* 一*, 回存測試 → 回存*). Letting the slice reach the end
+# of the query fixes both; the browser suite's query set fails without it.
+_SEGMENT_LOOP = "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e"
+_SEGMENT_LOOP_FIXED = "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e"
+
+
+def fix_query_segmentation(site_dir: Path) -> None:
+    """Patch the copied search worker in ``site_dir`` (never the installed theme)."""
+    workers = sorted(site_dir.glob("assets/javascripts/workers/search.*.min.js"))
+    for worker in workers:
+        code = worker.read_text(encoding="utf-8")
+        if _SEGMENT_LOOP_FIXED in code:
+            continue
+        if _SEGMENT_LOOP not in code:
+            shown = display_path(worker)
+            issue = error(
+                "site-build",
+                "Material 搜尋程式的中文查詢斷詞與預期不同（主題版本已變更？），無法套用修正",
+                Location(shown),
+                "請確認 mkdocs-material 版本與 pyproject.toml 的釘選相同，或更新 generator/site.py 的修正。",
+            )
+            raise TemplateError([issue])
+        worker.write_text(code.replace(_SEGMENT_LOOP, _SEGMENT_LOOP_FIXED), encoding="utf-8")
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -68,14 +103,21 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _engine_env(user_dict: Path | None) -> Iterator[_Collect]:
+def _engine_env(user_dict: Path | None, offline: bool = False) -> Iterator[_Collect]:
     saved = dict(os.environ)
     os.environ.update(_QUIET_ENV)
     os.environ["BCP_JIEBA_DICT"] = str(jieba_dictionary())
     os.environ["BCP_JIEBA_USER_DICT"] = str(user_dict) if user_dict else ""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    os.environ["BCP_OFFLINE"] = "true" if offline else "false"
+    if offline:
+        # A file:// copy has no host: absolute URLs (canonical links, sitemap) would point away.
+        os.environ["SITE_URL"] = ""
+    try:
+        import jieba
+    except ImportError:  # no segmentation: Han runs are indexed whole (bench/offline.py compares)
+        os.environ["BCP_JIEBA_DICT"] = os.environ["BCP_JIEBA_USER_DICT"] = ""
+    else:
+        jieba.setLogLevel(logging.WARNING)
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
@@ -87,18 +129,42 @@ def _engine_env(user_dict: Path | None) -> Iterator[_Collect]:
         os.environ.update(saved)
 
 
+# Theme features that need a server: instant loading fetches pages and the sitemap.
+_SERVER_FEATURES = (
+    "navigation.instant",
+    "navigation.instant.prefetch",
+    "navigation.instant.preview",
+)
+
+
 def build_site(
-    config_file: Path, site_dir: Path, user_dict: Path | None, hand_docs: Path | None = None
-) -> None:
-    """Run a strict MkDocs build of ``config_file`` into ``site_dir``."""
+    config_file: Path,
+    site_dir: Path,
+    user_dict: Path | None,
+    hand_docs: Path | None = None,
+    *,
+    offline: bool = False,
+) -> BuiltSite:
+    """Run a strict MkDocs build of ``config_file`` into ``site_dir``.
+
+    ``offline`` selects the file:// profile: Material's offline plugin (page.html URLs, search
+    index inlined as a script), no site URL, and no version selector or instant loading, which
+    need a server.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    with _engine_env(user_dict) as collect:
+    with _engine_env(user_dict, offline) as collect:
         try:
             config = load_config(str(config_file), site_dir=str(site_dir.resolve()), strict=True)
+            if offline:
+                config["extra"].pop("version", None)
+                features = config["theme"]["features"]
+                features[:] = [f for f in features if f not in _SERVER_FEATURES]
             build(config)
+            fix_query_segmentation(site_dir)
+            return BuiltSite(bool(config["use_directory_urls"]))
         except MkDocsException as exc:
             raise _engine_failure(config_file, collect.messages, str(exc), hand_docs) from exc
         except OSError as exc:
@@ -107,16 +173,19 @@ def build_site(
             raise OutputError([issue]) from exc
 
 
-_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+_DOC_FILE = re.compile(r"Doc file '([^']+)'|in '([^']+\.md)'")
+# The privacy plugin's warning when a page uses an asset from another host (assets_fetch: false).
+_EXTERNAL = re.compile(r"^External file: (\S+)(?: in '([^']+)')?")
 
 
 def _warning_location(message: str, config_file: Path, hand_docs: Path | None) -> Location:
     """The Markdown file a MkDocs warning is about: hand-written or generated."""
     match = _DOC_FILE.search(message)
     if match:
+        name = match.group(1) or match.group(2)
         for root in (hand_docs, config_file.parent / "docs"):
-            if root is not None and (root / match.group(1)).is_file():
-                return Location(display_path(root / match.group(1)))
+            if root is not None and (root / name).is_file():
+                return Location(display_path(root / name))
     return Location(display_path(config_file))
 
 
@@ -124,16 +193,27 @@ def _engine_failure(
     config_file: Path, messages: list[str], summary: str, hand_docs: Path | None
 ) -> TemplateError:
     shown = display_path(config_file)
-    issues: list[Issue] = [
-        error(
-            "site-warning",
-            f"MkDocs：{' '.join(m.split())}",
-            _warning_location(m, config_file, hand_docs),
-        )
-        for m in messages
-    ]
+    # dict.fromkeys: the privacy plugin may log the same external file twice.
+    issues = list(
+        dict.fromkeys(_warning_issue(" ".join(m.split()), config_file, hand_docs) for m in messages)
+    )
     issues.append(error("site-build", f"網站建置失敗：{summary}", Location(shown)))
     return TemplateError(issues)
+
+
+def _warning_issue(message: str, config_file: Path, hand_docs: Path | None) -> Issue:
+    where = _warning_location(message, config_file, hand_docs)
+    external = _EXTERNAL.match(message)
+    if external:
+        page = external.group(2) or "（主題或設定）"
+        return error(
+            "external-asset",
+            f"頁面「{page}」引用外部資源「{external.group(1)}」：離線及內網閱讀時無法載入，"
+            "也會向外部主機發出請求",
+            where,
+            "請將檔案放進 docs/assets/ 並以相對路徑引用。",
+        )
+    return error("site-warning", f"MkDocs：{message}", where)
 
 
 def serve_site(

@@ -35,6 +35,7 @@ def test_every_command_is_documented() -> None:
         "publish",
         "diff",
         "verify",
+        "bundle",
     }
     for command in commands:
         assert f"`handbook {command}" in README, command
