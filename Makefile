@@ -64,6 +64,7 @@ bench: $(VENV)/.site-installed
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/check_rules.py --scale 10
 	$(BIN)/python bench/offline.py
+	$(BIN)/python bench/scale.py
 
 bench-publish: $(VENV)/.site-installed
 	$(BIN)/python bench/publish.py

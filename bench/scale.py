@@ -1,0 +1,137 @@
+"""Benchmark (not a test): how the generator scales with the size of the firm.
+
+Usage: python bench/scale.py [--scales 1 5 10] [--repeat 3]
+
+For each scale N a synthetic firm (bench/make_firm.py) is checked, generated and built. Every
+figure is the median of --repeat runs of a separate process (start-up included); peak memory is
+the largest resident set of those processes. "regenerate" edits one person's office phone and
+times `handbook generate` again, printing how many files it rewrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HANDBOOK = [sys.executable, "-m", "generator"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
+
+
+@dataclass
+class Run:
+    """Wall time (s), peak resident memory (MB) and output of one process."""
+
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run one process to completion, measuring wall time and its peak memory."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):  # 1: the synthetic firm may have rule findings
+        raise SystemExit(f"{' '.join(args)} failed with exit code {proc.returncode}")
+    return Run(seconds, usage.ru_maxrss / 1024, out)
+
+
+def project(root: Path, scale: int) -> Path:
+    """A throwaway project holding the firm at ``scale``."""
+    for name in ("templates", "docs"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench/make_firm.py"),
+            "--scale",
+            str(scale),
+            "--out",
+            str(root / "firm_data"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+def mkdocs_only(root: Path) -> list[str]:
+    """The MkDocs build of the already generated pages, alone."""
+    code = (
+        "import sys; from pathlib import Path; from generator.site import build_site;"
+        "build_site(Path('build/mkdocs.yml'), Path(sys.argv[1]), Path('build/jieba_user_dict.txt'),"
+        " Path('docs'))"
+    )
+    return [sys.executable, "-c", code, str(root / "bench-site")]
+
+
+def edit_phone(root: Path) -> None:
+    """Change the first office number in the people file."""
+    people = root / "firm_data/people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(re.sub(r"02-2700-0101", "02-2700-0199", text, count=1), encoding="utf-8")
+
+
+def measure(scale: int, repeat: int) -> dict[str, float | int]:
+    """All figures for one scale."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = project(Path(tmp) / "project", scale)
+        checks = [run([*HANDBOOK, "check"], root) for _ in range(repeat)]
+        gens = []
+        for _ in range(repeat):
+            shutil.rmtree(root / "build", ignore_errors=True)
+            gens.append(run([*HANDBOOK, "generate"], root))
+        builds = [run(mkdocs_only(root), root) for _ in range(max(1, repeat - 1))]
+        edit_phone(root)
+        regen = run([*HANDBOOK, "generate"], root)
+        written = re.search(r"寫入 (\d+) 個", regen.stdout)
+        pages = len(list((root / "build/docs").rglob("*.md")))
+    gen = statistics.median(r.seconds for r in gens)
+    mk = statistics.median(r.seconds for r in builds)
+    return {
+        "pages": pages,
+        "check": statistics.median(r.seconds for r in checks),
+        "generate": gen,
+        "mkdocs": mk,
+        "ratio": gen / mk,
+        "peak_mb": max(r.peak_mb for r in [*checks, *gens, *builds]),
+        "regenerate": regen.seconds,
+        "rewritten": int(written.group(1)) if written else -1,
+    }
+
+
+def main() -> int:
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 5, 10])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print("N   pages  check s  generate s  mkdocs s  gen/mkdocs  peak MB  regenerate s  rewritten")
+    for scale in args.scales:
+        m = measure(scale, args.repeat)
+        print(
+            f"{scale:<3} {m['pages']:>5}  {m['check']:>7.2f}  {m['generate']:>10.2f}  "
+            f"{m['mkdocs']:>8.2f}  {m['ratio']:>10.3f}  {m['peak_mb']:>7.0f}  "
+            f"{m['regenerate']:>12.2f}  {m['rewritten']:>9}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
