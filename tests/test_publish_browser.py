@@ -45,7 +45,32 @@ def served(minimal_project: Path, run_cli: Cli) -> Iterator[str]:
         server.server_close()
 
 
+def _in_own_thread(body: Callable[[], None]) -> None:
+    """Run a Playwright session in a thread of its own.
+
+    The browser suite (tests/browser) keeps a session-wide Playwright running in the main thread;
+    Playwright's sync API refuses to start a second one in a thread whose event loop is running.
+    """
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            body()
+        except BaseException as exc:  # re-raised in the test's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
 def test_selector_switches_edition_and_stays_on_the_page(served: str) -> None:
+    _in_own_thread(lambda: _switch_editions(served))
+
+
+def _switch_editions(served: str) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
