@@ -13,7 +13,7 @@ import pytest
 from generator.exports.confluence import _PageContext, standalone, storage_body
 from tests.confluence_stub import Store, confluence_stub
 from tests.conftest import CliResult
-from tests.test_wiki import tree_of
+from tests.golden_tree import tree_of
 from tests.test_wiki_push import bump_edition
 
 Run = Callable[..., CliResult]

@@ -5,14 +5,13 @@ Refresh after an intended change with ``make update-goldens`` and review the git
 
 from __future__ import annotations
 
-import difflib
-import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.pipeline import Project, generate
 from generator.write import read_tree
+from tests.golden_tree import check_tree
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 
@@ -35,26 +34,4 @@ def test_example_firm_pages_match_golden(
 ) -> None:
     generate(Project.at(example_project))
     actual = generated_tree(example_project)
-    if request.config.getoption("update_goldens"):
-        shutil.rmtree(GOLDEN, ignore_errors=True)
-        for name, content in actual.items():
-            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / name).write_bytes(content)
-        return
-    expected = read_tree(GOLDEN)
-    missing = sorted(set(expected) - set(actual))
-    extra = sorted(set(actual) - set(expected))
-    changed = sorted(n for n in set(actual) & set(expected) if actual[n] != expected[n])
-    diff = ""
-    if changed:
-        lines = difflib.unified_diff(
-            expected[changed[0]].decode().splitlines(),
-            actual[changed[0]].decode().splitlines(),
-            f"golden/{changed[0]}",
-            f"generated/{changed[0]}",
-            lineterm="",
-        )
-        diff = "\n".join(list(lines)[:60])
-    assert (missing, extra, changed) == ([], [], []), (
-        f"run `make update-goldens` if intended\n{diff}"
-    )
+    check_tree(GOLDEN, actual, bool(request.config.getoption("update_goldens")))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,19 +17,11 @@ from generator.exports.handbook import (
 )
 from generator.exports.wiki import MARK_BEGIN, MARK_END, WikiTree, page_name
 from tests.conftest import CliResult
+from tests.golden_tree import check_tree, tree_of
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "wiki"
 FLAVORS = ["gitlab", "gitea", "azure", "wikijs", "confluence"]
 Run = Callable[..., CliResult]
-
-
-def tree_of(root: Path) -> dict[str, bytes]:
-    """Every file under ``root``, dot-files included (``.order``, ``.attachments``)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def export(run_cli: Run, project: Path, flavor: str, *extra: str) -> dict[str, bytes]:
@@ -47,26 +37,7 @@ def test_example_firm_export_matches_golden(
     flavor: str, example_project: Path, run_cli: Run, request: pytest.FixtureRequest
 ) -> None:
     actual = export(run_cli, example_project, flavor)
-    golden = GOLDEN / flavor
-    if request.config.getoption("update_goldens"):
-        shutil.rmtree(golden, ignore_errors=True)
-        for name, content in actual.items():
-            (golden / name).parent.mkdir(parents=True, exist_ok=True)
-            (golden / name).write_bytes(content)
-        return
-    expected = tree_of(golden)
-    missing = sorted(set(expected) - set(actual))
-    extra = sorted(set(actual) - set(expected))
-    changed = sorted(n for n in set(actual) & set(expected) if actual[n] != expected[n])
-    diff = ""
-    if changed:
-        lines = difflib.unified_diff(
-            expected[changed[0]].decode().splitlines(),
-            actual[changed[0]].decode().splitlines(),
-            lineterm="",
-        )
-        diff = "\n".join(list(lines)[:40])
-    assert (missing, extra, changed) == ([], [], []), f"run `make update-goldens`\n{diff}"
+    check_tree(GOLDEN / flavor, actual, bool(request.config.getoption("update_goldens")))
 
 
 def _pages(tree: dict[str, bytes]) -> dict[str, str]:

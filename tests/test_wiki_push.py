@@ -13,7 +13,7 @@ import pytest
 
 from generator.exports import gitpush
 from tests.conftest import CliResult
-from tests.test_wiki import tree_of
+from tests.golden_tree import tree_of
 
 Run = Callable[..., CliResult]
 ENV = {"GIT_AUTHOR_NAME": "測試者", "GIT_AUTHOR_EMAIL": "t@example.invalid"}
