@@ -15,6 +15,7 @@ from typing import Any
 import markupsafe
 from jinja2 import (
     ChoiceLoader,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -138,8 +139,14 @@ def _number(phone: Any) -> str:
     return str(getattr(phone, "number", phone))
 
 
-def make_env(templates: Path, overrides: Path | None, date_style: str) -> SandboxedEnvironment:
-    """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names."""
+def make_env(
+    templates: Path, overrides: Path | None, date_style: str, cache: Path | None = None
+) -> SandboxedEnvironment:
+    """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names.
+
+    ``cache`` (an existing folder) keeps compiled templates between runs, keyed by the template's
+    file name and source, so an edited or overriding template is always recompiled.
+    """
     loaders: list[Any] = []
     if overrides is not None and overrides.is_dir():
         loaders.append(FileSystemLoader(overrides))
@@ -147,6 +154,7 @@ def make_env(templates: Path, overrides: Path | None, date_style: str) -> Sandbo
     loaders.append(PrefixLoader({"default": FileSystemLoader(templates)}, delimiter=":"))
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
+        bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
