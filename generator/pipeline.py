@@ -201,7 +201,7 @@ def render_pages(
     """Render every page in memory; report every template error, not just the first."""
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
     sections = plan(loaded.firm, loaded.audience.value, {"compliance": view, **(extra or {})})
-    cache = project.build / ".jinja-cache"  # compiled templates; see render.make_env
+    cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
     env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
     rendered: dict[str, str] = {}
