@@ -10,6 +10,22 @@ from generator.model import RoleKind
 from generator.render import format_minutes
 
 
+def _longer_than_business(ctx: CheckContext, target: str) -> Iterator[Hit]:
+    """Core systems whose ``target`` (rto or rpo) is longer than that of a business they support."""
+    label = target.upper()
+    for business in ctx.firm.businesses:
+        for system in ctx.firm.core_systems():
+            mine, theirs = getattr(system, target), getattr(business, target)
+            if system.id in business.systems and mine is not None and mine > theirs:
+                yield Hit(
+                    f"核心系統「{system.name}」的 {label}（{format_minutes(mine)}）長於"
+                    f"核心業務「{business.name}」的 {label}（{format_minutes(theirs)}）",
+                    system,
+                    target,
+                    ((business, target),),
+                )
+
+
 @rule(
     "TSA-2.5-system-rto",
     article=2,
@@ -19,20 +35,7 @@ from generator.render import format_minutes
 )
 def system_rto_within_business(ctx: CheckContext) -> Iterator[Hit]:
     """Core-system RTO ≤ the RTO of every core business it supports (TWSE guideline Art. 3)."""
-    for business in ctx.firm.businesses:
-        for system in ctx.firm.core_systems():
-            if (
-                system.id in business.systems
-                and system.rto is not None
-                and system.rto > business.rto
-            ):
-                yield Hit(
-                    f"核心系統「{system.name}」的 RTO（{format_minutes(system.rto)}）長於"
-                    f"核心業務「{business.name}」的 RTO（{format_minutes(business.rto)}）",
-                    system,
-                    "rto",
-                    ((business, "rto"),),
-                )
+    return _longer_than_business(ctx, "rto")
 
 
 @rule(
@@ -44,20 +47,7 @@ def system_rto_within_business(ctx: CheckContext) -> Iterator[Hit]:
 )
 def system_rpo_within_business(ctx: CheckContext) -> Iterator[Hit]:
     """Core-system RPO ≤ the RPO of every core business it supports."""
-    for business in ctx.firm.businesses:
-        for system in ctx.firm.core_systems():
-            if (
-                system.id in business.systems
-                and system.rpo is not None
-                and system.rpo > business.rpo
-            ):
-                yield Hit(
-                    f"核心系統「{system.name}」的 RPO（{format_minutes(system.rpo)}）長於"
-                    f"核心業務「{business.name}」的 RPO（{format_minutes(business.rpo)}）",
-                    system,
-                    "rpo",
-                    ((business, "rpo"),),
-                )
+    return _longer_than_business(ctx, "rpo")
 
 
 @rule(
