@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from generator.checks.core import CheckContext, Hit, rule
 from generator.errors import Severity
 from generator.labels import label
-from generator.model import Record, Vendor
+from generator.model import Product, Record, Vendor
 from generator.render import format_minutes
 from generator.vendors import (
     ClauseRow,
@@ -223,6 +223,15 @@ def contract_expired(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
+def _unplanned_products(ctx: CheckContext, state: str) -> Iterator[tuple[Vendor, Product]]:
+    """Products of core vendors in end-of-support ``state`` ("past"/"near") with no plan."""
+    months = ctx.policy.eos_warning_months
+    for vendor in _core_vendors(ctx):
+        for product in vendor.products:
+            if eos_state(product, ctx.today, months) == state and not product.replacement_plan:
+                yield vendor, product
+
+
 @rule(
     "TSA-9.1-product-eos",
     article=9,
@@ -232,16 +241,13 @@ def contract_expired(ctx: CheckContext) -> Iterator[Hit]:
 )
 def product_past_eos(ctx: CheckContext) -> Iterator[Hit]:
     """A product of a core vendor is past its end of support without a replacement plan."""
-    months = ctx.policy.eos_warning_months
-    for vendor in _core_vendors(ctx):
-        for product in vendor.products:
-            if eos_state(product, ctx.today, months) == "past" and not product.replacement_plan:
-                yield Hit(
-                    f"供應商「{vendor.name}」的產品「{product.name}」已於 "
-                    f"{product.end_of_support}停止支援，且無汰換計畫",
-                    product,
-                    "end_of_support",
-                )
+    for vendor, product in _unplanned_products(ctx, "past"):
+        yield Hit(
+            f"供應商「{vendor.name}」的產品「{product.name}」已於 "
+            f"{product.end_of_support}停止支援，且無汰換計畫",
+            product,
+            "end_of_support",
+        )
 
 
 @rule(
@@ -257,12 +263,10 @@ def product_past_eos(ctx: CheckContext) -> Iterator[Hit]:
 def product_near_eos(ctx: CheckContext) -> Iterator[Hit]:
     """A product reaches its end of support within the policy window without a plan."""
     months = ctx.policy.eos_warning_months
-    for vendor in _core_vendors(ctx):
-        for product in vendor.products:
-            if eos_state(product, ctx.today, months) == "near" and not product.replacement_plan:
-                yield Hit(
-                    f"供應商「{vendor.name}」的產品「{product.name}」將於 "
-                    f"{product.end_of_support}停止支援（{months} 個月內），尚無汰換計畫",
-                    product,
-                    "end_of_support",
-                )
+    for vendor, product in _unplanned_products(ctx, "near"):
+        yield Hit(
+            f"供應商「{vendor.name}」的產品「{product.name}」將於 "
+            f"{product.end_of_support}停止支援（{months} 個月內），尚無汰換計畫",
+            product,
+            "end_of_support",
+        )
