@@ -182,7 +182,7 @@ def _exit_for(issues: Sequence[Issue], strict: bool) -> int:
 def _cmd_check_machine(project: Project, strict: bool, fmt: str) -> int:
     shown = display_path(project.data_dir)
     try:
-        loaded = load_and_validate(project.data_dir)
+        loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
         findings, issues, firm = loaded.findings, loaded.issues, _firm_json(loaded)
         day = loaded.today
     except DataError as exc:
@@ -203,7 +203,7 @@ def _firm_json(loaded: Loaded) -> dict[str, str]:
 def _cmd_check(project: Project, strict: bool, fmt: str = "text") -> int:
     if fmt != "text":
         return _cmd_check_machine(project, strict, fmt)
-    loaded = load_and_validate(project.data_dir)
+    loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
     issues = loaded.all_issues()
     _print_issues(issues)
     firm = loaded.firm
@@ -299,7 +299,7 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
     if not 1 <= years <= 20:
         print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)
         return ExitCode.USAGE
-    loaded = load_and_validate(project.data_dir)
+    loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
     first = start if start is not None else today().year + 1
     proposals = plan_drills(loaded.firm, first, years)
     sys.stdout.write(

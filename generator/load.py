@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -185,10 +190,9 @@ class _Walker:
         )
 
 
-def _merge_section(
-    raw: RawFirm, name: str, value: Any, local: SourceMap, here: Location
-) -> list[Issue]:
+def _merge_section(raw: RawFirm, section: _Section) -> list[Issue]:
     """Add one top-level section of one file to the merged data; lists concatenate."""
+    name, value, local, here = section.name, section.value, section.sources, section.here
     existing = raw.data.get(name)
     if existing is None:
         raw.data[name] = value
@@ -229,41 +233,149 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.name)
 
 
-def load_firm(data_dir: Path) -> tuple[RawFirm, list[Issue]]:
-    """Parse every data file; return the merged raw data and any load problems."""
+@dataclass
+class _Section:
+    """One top-level section of one file, as parsed."""
+
+    name: str
+    value: Any
+    sources: SourceMap
+    here: Location
+
+
+@dataclass
+class _Parsed:
+    """What one file holds: its sections and the problems found while reading it."""
+
+    sections: list[_Section]
+    issues: list[Issue]
+
+
+# Bump when the walker's output changes, so older cache entries are never read.
+_PARSER_VERSION = f"1/{ruamel.yaml.__version__}"
+
+
+class ParseCache:
+    """Parsed data files, kept by content so an unchanged file is never parsed twice.
+
+    Entries live in memory (``handbook serve`` re-reads only the file that was saved) and, when
+    ``folder`` is given, on disk between runs. Each is keyed by the file's bytes, the path shown
+    in messages and the parser version, so an entry can only ever stand for the same result.
+    A missing, stale or unreadable entry is simply parsed again. With ``store=False`` the folder
+    is only read (``handbook check`` writes nothing).
+    """
+
+    def __init__(self, folder: Path | None = None, *, store: bool = True) -> None:
+        self.folder = folder
+        self.store = store
+        self._memory: dict[str, bytes] = {}
+        self.parsed: list[str] = []  # paths (as shown) parsed by the last ``load_firm``
+
+    def get(self, shown: str, content: bytes) -> tuple[str, _Parsed | None]:
+        key = hashlib.sha256(f"{_PARSER_VERSION}\0{shown}\0".encode() + content).hexdigest()
+        blob = self._memory.get(key)
+        if blob is None and self.folder is not None:
+            try:
+                blob = (self.folder / self._name(shown, key)).read_bytes()
+            except OSError:
+                blob = None
+        if blob is None:
+            return key, None
+        try:
+            parsed = pickle.loads(blob)  # our own cache folder, written by _store
+        except Exception:  # a damaged entry is a miss
+            return key, None
+        self._memory[key] = blob
+        return key, parsed if isinstance(parsed, _Parsed) else None
+
+    def put(self, shown: str, key: str, parsed: _Parsed) -> None:
+        blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        self._memory[key] = blob
+        if self.store:
+            self._store(shown, key, blob)
+
+    def _store(self, shown: str, key: str, blob: bytes) -> None:
+        """Write atomically and drop older entries of the same file; a failure only costs time."""
+        folder = self.folder
+        if folder is None:
+            return
+        name = self._name(shown, key)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob)
+            Path(tmp).replace(folder / name)
+            prefix = name.split("-")[0]
+            for old in folder.glob(f"{prefix}-*.pickle"):
+                if old.name != name:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            return
+
+    @staticmethod
+    def _name(shown: str, key: str) -> str:
+        return f"{hashlib.sha256(shown.encode()).hexdigest()[:16]}-{key[:32]}.pickle"
+
+
+def load_firm(data_dir: Path, cache: ParseCache | None = None) -> tuple[RawFirm, list[Issue]]:
+    """Parse every data file; return the merged raw data and any load problems.
+
+    With a ``cache``, files whose bytes were parsed before are taken from it.
+    """
     raw = RawFirm({}, SourceMap(), [], {})
     issues: list[Issue] = []
     if not data_dir.is_dir():
         shown = display_path(data_dir)
         return raw, [error("data-dir-missing", f"找不到資料目錄「{shown}」", Location(shown))]
     yaml = _yaml()
+    if cache is not None:
+        cache.parsed = []
     for path in data_files(data_dir):
         raw.files.append(path)
-        issues.extend(_load_file(raw, yaml, path))
+        parsed = _read_file(yaml, path, cache)
+        issues.extend(parsed.issues)
+        for section in parsed.sections:
+            issues.extend(_merge_section(raw, section))
     return raw, issues
 
 
-def _load_file(raw: RawFirm, yaml: YAML, path: Path) -> list[Issue]:
+def _read_file(yaml: YAML, path: Path, cache: ParseCache | None) -> _Parsed:
     shown = display_path(path)
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
+        content = path.read_bytes()
+    except OSError as exc:
+        return _Parsed([], [error("unreadable", f"無法讀取檔案：{exc.strerror}", Location(shown))])
+    if cache is None:
+        return _parse_file(yaml, shown, content)
+    key, parsed = cache.get(shown, content)
+    if parsed is None:
+        parsed = _parse_file(yaml, shown, content)
+        cache.put(shown, key, parsed)
+        cache.parsed.append(shown)
+    return parsed
+
+
+def _parse_file(yaml: YAML, shown: str, content: bytes) -> _Parsed:
+    try:
+        node = yaml.compose(content.decode("utf-8"))
     except UnicodeDecodeError:
-        return [error("encoding", "檔案不是 UTF-8 編碼", Location(shown, 1, 1))]
+        return _Parsed([], [error("encoding", "檔案不是 UTF-8 編碼", Location(shown, 1, 1))])
     except YAMLError as exc:
-        return [_syntax_issue(shown, exc)]
+        return _Parsed([], [_syntax_issue(shown, exc)])
     if node is None:
-        return []
+        return _Parsed([], [])
     if not isinstance(node, MappingNode):
-        return [
-            error(
-                "not-a-mapping",
-                "資料檔的最上層必須是「區段名稱: 內容」的對應（例如 systems:）",
-                Location(shown, 1, 1),
-            )
-        ]
+        issue = error(
+            "not-a-mapping",
+            "資料檔的最上層必須是「區段名稱: 內容」的對應（例如 systems:）",
+            Location(shown, 1, 1),
+        )
+        return _Parsed([], [issue])
     walker = _Walker(yaml, shown, SourceMap())
-    issues: list[Issue] = []
+    sections: list[_Section] = []
     seen: dict[str, Node] = {}
+    issues: list[Issue] = []
     for key_node, value_node in node.value:
         name = str(walker.scalar(key_node))
         if name in seen:
@@ -275,6 +387,5 @@ def _load_file(raw: RawFirm, yaml: YAML, path: Path) -> list[Issue]:
         here = _at(shown, key_node)
         local.keys[(name,)] = here
         local.values[(name,)] = _at(shown, value_node)
-        plain = walker.value(value_node, (name,))
-        issues.extend(_merge_section(raw, name, plain, local, here))
-    return walker.issues + issues
+        sections.append(_Section(name, walker.value(value_node, (name,)), local, here))
+    return _Parsed(sections, walker.issues + issues)

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.audience import Audience, Secret, mark_restricted, secrets, visible
+from generator.audience import (
+    Audience,
+    Secret,
+    SecretScanner,
+    mark_restricted,
+    secrets,
+    visible,
+)
 from generator.bundle import bundle_files, bundle_name, write_zip
 from generator.checks import CheckContext, Finding, run_checks
 from generator.checks.core import today
@@ -28,7 +35,7 @@ from generator.errors import (
 )
 from generator.exports import static_files
 from generator.guards import SiteScan, scan_site
-from generator.load import SourceMap, display_path, load_firm
+from generator.load import ParseCache, SourceMap, display_path, load_firm
 from generator.model import FirmData
 from generator.pages import NavSection, all_pages, plan
 from generator.printbook import (
@@ -74,13 +81,16 @@ class Loaded:
         return sorted_issues([*self.issues, *(f.to_issue() for f in self.findings)])
 
 
-def load_and_validate(data_dir: Path, audience: Audience = Audience.INTERNAL) -> Loaded:
+def load_and_validate(
+    data_dir: Path, audience: Audience = Audience.INTERNAL, cache: ParseCache | None = None
+) -> Loaded:
     """Load and validate ``data_dir``; raise DataError listing every error found.
 
-    Checks judge the full data; the returned model is what ``audience`` may see.
+    Checks judge the full data; the returned model is what ``audience`` may see. ``cache`` keeps
+    parsed files (see ``ParseCache``).
     """
     shown = display_path(data_dir)
-    raw, load_issues = load_firm(data_dir)
+    raw, load_issues = load_firm(data_dir, cache)
     firm, issues = build_model(raw, shown)
     if load_issues:
         # A file that did not parse leaves sections missing: do not report those twice.
@@ -126,13 +136,21 @@ class Project:
     root: Path
     data_dir: Path
     audience: Audience = Audience.INTERNAL
+    # Parsed data files by content; ``at`` also keeps them on disk in ``.cache/yaml/``.
+    parse_cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
 
     @classmethod
     def at(
         cls, root: Path, data_dir: Path | None = None, audience: Audience = Audience.INTERNAL
     ) -> Project:
         """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
-        return cls(root, data_dir if data_dir is not None else root / "firm_data", audience)
+        data = data_dir if data_dir is not None else root / "firm_data"
+        return cls(root, data, audience, ParseCache(root / ".cache" / "yaml"))
+
+    @property
+    def read_only_cache(self) -> ParseCache:
+        """The same parse cache, read but never written (for commands that write nothing)."""
+        return ParseCache(self.parse_cache.folder, store=False)
 
     @property
     def _suffix(self) -> str:
@@ -233,7 +251,7 @@ def render_handbook(project: Project) -> RenderedHandbook:
     Exports (wiki, Confluence) start here so they get exactly the site's pages, as the project's
     audience sees them (internal by default: no personal numbers, checked by the same guard).
     """
-    loaded = load_and_validate(project.data_dir, project.audience)
+    loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
     sections, rendered = render_pages(project, loaded)
     hand = read_tree(project.docs)
     # Files the pages link to that are made from data (e.g. drills.ics) travel as attachments.
@@ -258,7 +276,7 @@ def generate(
     (e.g. ``publication`` while publishing an edition).
     """
     if loaded is None:
-        loaded = load_and_validate(project.data_dir, project.audience)
+        loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
     downloads = download_list(loaded.firm) if with_pdf else []
     if with_pdf:
         check_engine()
@@ -321,19 +339,19 @@ def _guard_personal_data(
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
     for name, content in hand.items():
         pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
+    scanner = SecretScanner(loaded.secrets)
     for name, (source, text) in sorted(pages.items()):
-        for secret in loaded.secrets:
-            if secret.found_in(text):
-                where = Location(display_path(source)) if name in hand else None
-                problems.append(
-                    error(
-                        "personal-data",
-                        f"內部版頁面「{name}」含有{secret.owner}的個人資料（{secret.what}）",
-                        where,
-                        "個人電話與住家地址只能寫在 people 的對應欄位，不要寫進說明文字；"
-                        "需要完整資料時請以 --audience restricted 建置限閱版。",
-                    )
+        for secret in scanner.find(text):
+            where = Location(display_path(source)) if name in hand else None
+            problems.append(
+                error(
+                    "personal-data",
+                    f"內部版頁面「{name}」含有{secret.owner}的個人資料（{secret.what}）",
+                    where,
+                    "個人電話與住家地址只能寫在 people 的對應欄位，不要寫進說明文字；"
+                    "需要完整資料時請以 --audience restricted 建置限閱版。",
                 )
+            )
     if problems:
         raise DataError(problems)
 
@@ -470,7 +488,7 @@ def pdf(
 ) -> list[tuple[Path, int]]:
     """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
     check_engine()
-    loaded = load_and_validate(project.data_dir, project.audience)
+    loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
     sections, rendered = render_pages(project, loaded)
     css = _print_css(project)
     outputs: list[tuple[Path, int]] = []

@@ -307,7 +307,7 @@ def _clean_stale(target: Path) -> None:
 def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> PublishResult:
     """Publish the current data as an edition into the directory ``target``."""
     _check_options(options)
-    loaded = load_and_validate(project.data_dir)
+    loaded = load_and_validate(project.data_dir)  # an edition is always parsed from source
     _check_publishable(loaded)
     target.mkdir(parents=True, exist_ok=True)
     with _lock(target / LOCK):
@@ -394,7 +394,7 @@ def publish_to_git(
 ) -> PublishResult:
     """Publish the current data as an edition on ``branch`` of ``repo`` with mike."""
     _check_options(options)
-    loaded = load_and_validate(project.data_dir)
+    loaded = load_and_validate(project.data_dir)  # an edition is always parsed from source
     _check_publishable(loaded)
     with _lock(git_dir(repo) / "handbook-publish.lock"):
         checkpoint("locked")

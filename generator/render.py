@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import posixpath
 import re
@@ -44,6 +45,7 @@ class Md(str):
     __slots__ = ()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names and labels recur on hundreds of pages
 def escape_md(value: str) -> str:
     """Escape text so Markdown and HTML show it literally, on one line."""
     text = " ".join(value.split())
@@ -139,6 +141,25 @@ def _number(phone: Any) -> str:
     return str(getattr(phone, "number", phone))
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with its attribute verdicts remembered.
+
+    Jinja's verdict depends only on the attribute name and the type of the object, and it is
+    asked on every attribute a template reads, so it is computed once per (type, name).
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def make_env(
     templates: Path, overrides: Path | None, date_style: str, cache: Path | None = None
 ) -> SandboxedEnvironment:
@@ -152,7 +173,7 @@ def make_env(
         loaders.append(FileSystemLoader(overrides))
     loaders.append(FileSystemLoader(templates))
     loaders.append(PrefixLoader({"default": FileSystemLoader(templates)}, delimiter=":"))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         undefined=StrictUndefined,

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.errors import Location
-from generator.load import load_firm
+from generator.load import ParseCache, load_firm
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -68,3 +68,48 @@ def test_every_broken_file_is_reported(tmp_path: Path) -> None:
         ("b.yaml", "yaml-syntax"),
     ]
     assert raw.data == {"people": []}
+
+
+def test_parse_cache_gives_the_same_data_and_reparses_only_edited_files(tmp_path: Path) -> None:
+    files = {
+        "a.yaml": "drills:\n  - id: one\n    date: 2025-01-02\n",
+        "b.yaml": "drills:\n  - id: two\n    title: x\n",
+        "c.yaml": "sites: [\n",  # broken: its issue comes from the cache too
+    }
+    data = write(tmp_path / "d", files)
+    folder = tmp_path / "cache"
+    fresh, fresh_issues = load_firm(data)
+    first = ParseCache(folder)
+    load_firm(data, first)
+    assert sorted(Path(p).name for p in first.parsed) == ["a.yaml", "b.yaml", "c.yaml"]
+
+    again = ParseCache(folder)  # a new process: entries come from disk
+    raw, issues = load_firm(data, again)
+    assert again.parsed == []
+    assert raw.data == fresh.data
+    assert raw.sources == fresh.sources
+    assert raw.section_files == fresh.section_files
+    assert issues == fresh_issues
+
+    write(data, {"b.yaml": "drills:\n  - id: two\n    title: y\n"})
+    raw, _ = load_firm(data, again)
+    assert [Path(p).name for p in again.parsed] == ["b.yaml"]
+    assert raw.data["drills"][1]["title"] == "y"
+    # One entry per file: the edit replaced the old entry of b.yaml.
+    assert len(list(folder.glob("*.pickle"))) == 3
+
+
+def test_parse_cache_survives_damaged_entries_and_read_only_use(tmp_path: Path) -> None:
+    data = write(tmp_path / "d", {"a.yaml": "sites:\n  - id: hq\n"})
+    folder = tmp_path / "cache"
+    reader = ParseCache(folder, store=False)
+    load_firm(data, reader)
+    assert not folder.exists()  # store=False never writes
+    load_firm(data, ParseCache(folder))
+    for entry in folder.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    cache = ParseCache(folder)
+    raw, issues = load_firm(data, cache)
+    assert issues == []
+    assert raw.data == {"sites": [{"id": "hq"}]}
+    assert [Path(p).name for p in cache.parsed] == ["a.yaml"]
