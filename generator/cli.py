@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -417,6 +418,8 @@ def _cmd_generate(project: Project) -> int:
 
 
 def _cmd_serve(project: Project, addr: str) -> int:
+    # The server reports through logging (address, rebuilds, data problems): show it.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
     serve_project(project, addr)
     return ExitCode.OK
 

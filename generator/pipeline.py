@@ -24,6 +24,7 @@ from generator.compliance import compliance_view
 from generator.editions import edition_issues
 from generator.errors import (
     DataError,
+    GeneratorError,
     Issue,
     Location,
     OutputError,
@@ -52,7 +53,7 @@ from generator.printbook import (
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import make_env, render
 from generator.search import user_dictionary
-from generator.site import HandPage, build_site, engine_config, serve_site
+from generator.site import Changes, HandPage, build_site, engine_config, serve_site
 from generator.validate import build_model
 from generator.vendors import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
@@ -211,6 +212,7 @@ class Generated:
     pages: int
     report: WriteReport
     sources: dict[str, str] = field(default_factory=dict)  # page .md → path shown in messages
+    engine_changed: bool = False  # the navigation config or the search dictionary changed
 
 
 def render_pages(
@@ -295,14 +297,15 @@ def generate(
         files.update(_render_downloads(project, loaded, sections, rendered, progress))
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
-    write_if_changed(project.engine_config, config)
-    write_if_changed(project.user_dict, user_dictionary(loaded.firm).encode("utf-8"))
+    nav_changed = write_if_changed(project.engine_config, config)
+    words = user_dictionary(loaded.firm).encode("utf-8")
+    dict_changed = write_if_changed(project.user_dict, words)
     sources = {
         name: display_path((project.docs if name in hand else project.build / "docs") / name)
         for name in files
         if name.endswith(".md")
     }
-    return Generated(loaded, len(rendered), report, sources)
+    return Generated(loaded, len(rendered), report, sources, nav_changed or dict_changed)
 
 
 def build(
@@ -422,15 +425,31 @@ def hand_pages(hand: dict[str, bytes]) -> list[HandPage]:
     return pages
 
 
+def regenerate(project: Project) -> Changes:
+    """One regeneration for ``handbook serve``: what changed, or why the data cannot be used."""
+    try:
+        result = generate(project)
+    except GeneratorError as exc:
+        return Changes([], False, exc.issues)
+    report = result.report
+    pages = [p for p in report.written if p.endswith(".md") and p not in report.added]
+    structural = (
+        result.engine_changed
+        or bool(report.removed or report.added)
+        or len(pages) != len(report.written)
+    )
+    return Changes(pages, structural, [])
+
+
 def serve(project: Project, addr: str) -> None:
-    """Generate once, then serve with live reload; edits to data, templates or docs regenerate."""
-    generate(project)
-    os.environ["BCP_PROJECT"] = str(project.root.resolve())
-    os.environ["BCP_DATA"] = str(project.data_dir.resolve())
-    os.environ["BCP_AUDIENCE"] = project.audience.value
-    hook = Path(__file__).with_name("serve_hook.py")
+    """Serve with live reload; edits to data, templates or docs regenerate the changed pages.
+
+    One process holds the parse cache, so a save re-reads only the file that changed, and the
+    site is rebuilt only for the pages that changed (see ``site.serve_site``).
+    """
+    generate(project)  # bad data stops here, with the usual messages
     watch = [project.data_dir, project.templates, project.docs]
-    serve_site(project.engine_config, watch, hook, project.user_dict, addr)
+    serve_site(project.engine_config, watch, lambda: regenerate(project), project.user_dict, addr)
 
 
 def json_schema() -> dict[str, object]:

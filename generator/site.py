@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import tarfile
 from collections.abc import Callable, Iterator
@@ -216,20 +217,144 @@ def _warning_issue(message: str, config_file: Path, hand_docs: Path | None) -> I
     return error("site-warning", f"MkDocs：{message}", where)
 
 
+@dataclass(frozen=True)
+class Changes:
+    """What one regeneration changed, so ``handbook serve`` can rebuild only what it must.
+
+    ``pages``: Markdown pages that existed and were rewritten. ``structural``: anything a page
+    alone cannot carry (pages added or removed, assets, navigation, search dictionary), which
+    needs a full build. ``problems``: the data is broken; the last good pages stay.
+    """
+
+    pages: list[str]
+    structural: bool
+    problems: list[Issue]
+
+
+log = logging.getLogger("mkdocs.handbook")
+
+
+def page_location(dest: str) -> str:
+    """Where MkDocs (directory URLs) publishes ``dest``: ``a/b.md`` → ``a/b/``, index → folder."""
+    stem = dest[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return f"{stem}/"
+
+
+class SearchIndex:
+    """The served site's full search index, kept across partial (dirty) builds.
+
+    A dirty MkDocs build indexes only the pages it rebuilt; their entries replace the old ones
+    of the same pages, in place, and the other pages keep theirs.
+    """
+
+    def __init__(self) -> None:
+        self.docs: list[dict[str, object]] = []
+
+    def after_build(self, site_dir: Path, rebuilt: list[str] | None) -> None:
+        """Record a full build (``rebuilt`` None) or merge a partial one into its index file."""
+        path = site_dir / "search" / "search_index.json"
+        index = json.loads(path.read_text(encoding="utf-8"))
+        if rebuilt is not None:
+            index["docs"] = self._merged(index["docs"], {page_location(p) for p in rebuilt})
+            path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        self.docs = index["docs"]
+
+    def _merged(self, fresh: list[dict[str, object]], pages: set[str]) -> list[dict[str, object]]:
+        by_page: dict[str, list[dict[str, object]]] = {}
+        for doc in fresh:
+            by_page.setdefault(str(doc["location"]).split("#")[0], []).append(doc)
+        merged: list[dict[str, object]] = []
+        for doc in self.docs:
+            page = str(doc["location"]).split("#")[0]
+            if page not in pages:
+                merged.append(doc)
+            elif page in by_page:
+                merged.extend(by_page.pop(page))
+        for docs in by_page.values():  # pages that had no entries before
+            merged.extend(docs)
+        return merged
+
+
+class _DropDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may leave stale navigation; ``serve_site`` only builds
+    dirty when the navigation did not change, so the warning would only be noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
 def serve_site(
-    config_file: Path, watch: list[Path], hook: Path, user_dict: Path | None, addr: str
+    config_file: Path,
+    watch: list[Path],
+    regenerate: Callable[[], Changes],
+    user_dict: Path | None,
+    addr: str,
 ) -> None:
-    """Live preview: MkDocs reruns the generator (via ``hook``) whenever a watched path changes."""
-    from mkdocs.commands.serve import serve
+    """Live preview: on every change under ``watch``, regenerate, then rebuild and reload.
+
+    When only existing pages changed, MkDocs rebuilds just those (its dirty mode) and the search
+    index is merged (``SearchIndex``); anything structural, or an edit of the MkDocs settings,
+    gets a full build.
+    """
+    import tempfile
+    from urllib.parse import urlsplit
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    site_dir = Path(tempfile.mkdtemp(prefix="handbook-serve-"))
+    settings = [config_file, config_file.parent.parent / "mkdocs.yml"]
+    search = SearchIndex()
+    state: dict[str, object] = {"settings": None}
 
     with _engine_env(user_dict):
-        serve(
-            str(config_file),
-            watch=[str(p) for p in watch],
-            hooks=[str(hook)],
-            dev_addr=addr,
-            strict=False,
+        config = load_config(str(config_file), site_dir=str(site_dir), dev_addr=addr, strict=False)
+        config.plugins.on_startup(command="serve", dirty=False)
+        host, port = config.dev_addr
+        mount_path = urlsplit(config.site_url or "/").path
+        serve_url = f"http://{host}:{port}{mount_path}"
+
+        def builder(_config: object = None) -> None:
+            changes = regenerate()
+            for issue in changes.problems:
+                log.error(issue.format())
+            stamp = [p.stat().st_mtime_ns for p in settings if p.is_file()]
+            dirty = not changes.problems and not changes.structural and state["settings"] == stamp
+            if dirty and not changes.pages:
+                return  # nothing changed (e.g. an edit that was undone)
+            current = load_config(
+                str(config_file), site_dir=str(site_dir), dev_addr=addr, strict=False
+            )
+            current.site_url = serve_url
+            build(current, serve_url=serve_url, dirty=dirty)
+            fix_query_segmentation(site_dir)
+            search.after_build(site_dir, changes.pages if dirty else None)
+            state["settings"] = stamp
+            if dirty:
+                log.info("handbook: 局部重建 %d 個頁面", len(changes.pages))
+
+        quiet = _DropDirtyWarning()
+        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        server = LiveReloadServer(
+            builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path
         )
+        try:
+            builder()
+            for path in [*watch, *settings[1:]]:
+                server.watch(str(path))
+            try:
+                server.serve()  # type: ignore[no-untyped-call]
+            except KeyboardInterrupt:
+                log.info("Shutting down...")
+            finally:
+                server.shutdown()
+        finally:
+            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+            config.plugins.on_shutdown()
+            shutil.rmtree(site_dir, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- editions (mike)

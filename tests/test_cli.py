@@ -87,27 +87,58 @@ def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
     return False
 
 
-def test_serve_regenerates_when_data_changes(minimal_project: Path) -> None:
+def _search_docs(url: str) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = json.loads(_get(url + "search/search_index.json"))["docs"]
+    return docs
+
+
+def test_serve_rebuilds_only_changed_pages_and_keeps_the_search_index(
+    minimal_project: Path, tmp_path: Path
+) -> None:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen(
-        [str(BIN / "handbook"), "serve", "--addr", f"127.0.0.1:{port}"],
-        cwd=minimal_project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(BIN / "handbook"), "serve", "--addr", f"127.0.0.1:{port}"],
+            cwd=minimal_project,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         assert _wait_for(lambda: "測試證券股份有限公司" in _get(url), 60), "server did not start"
-        firm = minimal_project / "firm_data/firm.yaml"
-        firm.write_text(
-            firm.read_text(encoding="utf-8").replace(
-                "測試證券股份有限公司", "改名證券股份有限公司"
-            ),
+        before = _search_docs(url)
+        people = minimal_project / "firm_data/people.yaml"
+        # A phone number: only the pages that show this person change -> partial (dirty) build.
+        people.write_text(
+            people.read_text(encoding="utf-8").replace("02-2700-0001", "02-2700-0991"),
             encoding="utf-8",
         )
-        assert _wait_for(lambda: "改名證券股份有限公司" in _get(url), 60), "page not regenerated"
+        assert _wait_for(lambda: "2700-0991" in json.dumps(_search_docs(url)), 60), "no rebuild"
+        after = _search_docs(url)
+        text = log.read_text(encoding="utf-8")
+        assert "handbook: 局部重建" in text
+        assert "Cleaning site directory" in text  # once, for the first (full) build
+        assert text.count("Cleaning site directory") == 1
+        # Every page keeps its entries; only the edited number differs.
+        assert [d["location"] for d in after] == [d["location"] for d in before]
+        assert "2700-0001" not in json.dumps(after, ensure_ascii=False)
+        # A system's name is in the navigation (and the search dictionary): a full build.
+        systems = minimal_project / "firm_data/systems.yaml"
+        systems.write_text(
+            systems.read_text(encoding="utf-8").replace("委託下單系統", "新委託下單系統"),
+            encoding="utf-8",
+        )
+        assert _wait_for(lambda: "新委託下單系統" in _get(url), 60), "page not regenerated"
+        assert _wait_for(
+            lambda: log.read_text(encoding="utf-8").count("Cleaning site directory") == 2, 30
+        )
+        # Broken data keeps the last good site and names the place.
+        people.write_text("people: [\n", encoding="utf-8")
+        assert _wait_for(lambda: "people.yaml:" in log.read_text(encoding="utf-8"), 30)
+        assert "新委託下單系統" in _get(url)
     finally:
         server.terminate()
         server.wait(timeout=10)
