@@ -6,6 +6,11 @@ For each scale N a synthetic firm (bench/make_firm.py) is checked, generated and
 figure is the median of --repeat runs of a separate process (start-up included); peak memory is
 the largest resident set of those processes. "regenerate" edits one person's office phone and
 times `handbook generate` again, printing how many files it rewrote.
+
+Two figures show what `handbook serve` does with the same edit, in its one warm process:
+"warm regen" regenerates in memory (only the edited file is parsed again; median of --repeat
+edits), and "serve" is the wall time from saving the file to the browser reload (live-reload
+server: change detection, regeneration, the partial MkDocs build of the rewritten pages).
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +95,76 @@ def edit_phone(root: Path) -> None:
     people.write_text(re.sub(r"02-2700-0101", "02-2700-0199", text, count=1), encoding="utf-8")
 
 
+WARM = """
+import re, statistics, sys, time
+from pathlib import Path
+from generator.pipeline import Project, generate
+project = Project.at(Path.cwd())
+generate(project)
+people = project.data_dir / "people.yaml"
+times, written = [], []
+for n in range(int(sys.argv[1])):
+    text = people.read_text(encoding="utf-8")
+    people.write_text(re.sub(r"02-2700-01\\d\\d", f"02-2700-01{50 + n}", text, count=1), "utf-8")
+    start = time.perf_counter()
+    result = generate(project)
+    times.append(time.perf_counter() - start)
+    written.append(len(result.report.written))
+print(statistics.median(times), max(written))
+"""
+
+
+def warm_regenerate(root: Path, repeat: int) -> tuple[float, int]:
+    """Median in-process regeneration after a phone edit, and the most files one edit rewrote."""
+    out = run([sys.executable, "-c", WARM, str(max(3, repeat))], root).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def served_edit(root: Path) -> float:
+    """Seconds from saving a phone edit to the live-reload server reloading the browsers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = root / "serve.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [*HANDBOOK, "serve", "--addr", f"127.0.0.1:{port}"],
+            cwd=root,
+            env=ENV,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        if not _wait(lambda: "Serving on" in log.read_text(encoding="utf-8"), 600):
+            raise SystemExit("handbook serve did not start")
+        time.sleep(1)
+        reloads = log.read_text(encoding="utf-8").count("Reloading browsers")
+        people = root / "firm_data/people.yaml"
+        text = people.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        people.write_text(re.sub(r"02-2700-01\d\d", "02-2700-0188", text, count=1), "utf-8")
+        if not _wait(
+            lambda: log.read_text(encoding="utf-8").count("Reloading browsers") > reloads, 600
+        ):
+            raise SystemExit("handbook serve did not rebuild")
+        seconds = time.perf_counter() - start
+        if "局部重建" not in log.read_text(encoding="utf-8"):
+            raise SystemExit("handbook serve made a full build for a phone edit")
+        return seconds
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait(predicate: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def measure(scale: int, repeat: int) -> dict[str, float | int]:
     """All figures for one scale."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,6 +179,8 @@ def measure(scale: int, repeat: int) -> dict[str, float | int]:
         regen = run([*HANDBOOK, "generate"], root)
         written = re.search(r"寫入 (\d+) 個", regen.stdout)
         pages = len(list((root / "build/docs").rglob("*.md")))
+        warm, warm_written = warm_regenerate(root, repeat)
+        served = served_edit(root)
     gen = statistics.median(r.seconds for r in gens)
     mk = statistics.median(r.seconds for r in builds)
     return {
@@ -113,6 +192,9 @@ def measure(scale: int, repeat: int) -> dict[str, float | int]:
         "peak_mb": max(r.peak_mb for r in [*checks, *gens, *builds]),
         "regenerate": regen.seconds,
         "rewritten": int(written.group(1)) if written else -1,
+        "warm": warm,
+        "warm_rewritten": warm_written,
+        "served": served,
     }
 
 
@@ -122,13 +204,18 @@ def main() -> int:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 5, 10])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print("N   pages  check s  generate s  mkdocs s  gen/mkdocs  peak MB  regenerate s  rewritten")
+    print(
+        "N   pages  check s  generate s  mkdocs s  gen/mkdocs  peak MB  regenerate s  rewritten"
+        "  warm regen s  serve s"
+    )
     for scale in args.scales:
         m = measure(scale, args.repeat)
         print(
             f"{scale:<3} {m['pages']:>5}  {m['check']:>7.2f}  {m['generate']:>10.2f}  "
             f"{m['mkdocs']:>8.2f}  {m['ratio']:>10.3f}  {m['peak_mb']:>7.0f}  "
-            f"{m['regenerate']:>12.2f}  {m['rewritten']:>9}"
+            f"{m['regenerate']:>12.2f}  {m['rewritten']:>9}  {m['warm']:>12.2f}  "
+            f"{m['served']:>7.2f}",
+            flush=True,
         )
     return 0
 

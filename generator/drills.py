@@ -300,10 +300,11 @@ class SystemRow:
 def system_coverage(firm: FirmData, drills: list[Drill]) -> list[SystemRow]:
     """Core system × drill: ``pass`` / ``fail`` / ``included`` / ``""`` per drill."""
     rows = []
+    per_drill = [{o.system.id: o for o in outcomes(firm, drill)} for drill in drills]
     for system in firm.core_systems():
         cells = []
-        for drill in drills:
-            outcome = next((o for o in outcomes(firm, drill) if o.system.id == system.id), None)
+        for found in per_drill:
+            outcome = found.get(system.id)
             if outcome is None:
                 cells.append("")
             elif outcome.passed is None:

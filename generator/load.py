@@ -201,7 +201,7 @@ def _merge_section(raw: RawFirm, section: _Section) -> list[Issue]:
         return []
     if isinstance(existing, list) and isinstance(value, list):
         offset = len(existing)
-        existing.extend(value)
+        raw.data[name] = [*existing, *value]  # a new list: parsed sections are shared
         raw.section_files[name].append(here.path)
         _copy_locations(local, raw.sources, offset)
         return []
@@ -268,31 +268,38 @@ class ParseCache:
     def __init__(self, folder: Path | None = None, *, store: bool = True) -> None:
         self.folder = folder
         self.store = store
-        self._memory: dict[str, bytes] = {}
+        self._latest: dict[str, str] = {}
+        # Parsed files of this process, shared by every load: never mutate what a load returns.
+        self._memory: dict[str, _Parsed] = {}
         self.parsed: list[str] = []  # paths (as shown) parsed by the last ``load_firm``
 
     def get(self, shown: str, content: bytes) -> tuple[str, _Parsed | None]:
         key = hashlib.sha256(f"{_PARSER_VERSION}\0{shown}\0".encode() + content).hexdigest()
-        blob = self._memory.get(key)
-        if blob is None and self.folder is not None:
-            try:
-                blob = (self.folder / self._name(shown, key)).read_bytes()
-            except OSError:
-                blob = None
-        if blob is None:
-            return key, None
+        found = self._memory.get(key)
+        if found is not None or self.folder is None:
+            return key, found
         try:
+            blob = (self.folder / self._name(shown, key)).read_bytes()
             parsed = pickle.loads(blob)  # our own cache folder, written by _store
-        except Exception:  # a damaged entry is a miss
+        except Exception:  # missing or damaged: a miss
             return key, None
-        self._memory[key] = blob
-        return key, parsed if isinstance(parsed, _Parsed) else None
+        if not isinstance(parsed, _Parsed):
+            return key, None
+        self._remember(shown, key, parsed)
+        return key, parsed
 
     def put(self, shown: str, key: str, parsed: _Parsed) -> None:
-        blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-        self._memory[key] = blob
+        self._remember(shown, key, parsed)
         if self.store:
-            self._store(shown, key, blob)
+            self._store(shown, key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _remember(self, shown: str, key: str, parsed: _Parsed) -> None:
+        """Keep one version per file in memory (serve runs for hours)."""
+        old = self._latest.get(shown)
+        if old is not None and old != key:
+            self._memory.pop(old, None)
+        self._latest[shown] = key
+        self._memory[key] = parsed
 
     def _store(self, shown: str, key: str, blob: bytes) -> None:
         """Write atomically and drop older entries of the same file; a failure only costs time."""

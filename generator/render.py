@@ -127,8 +127,12 @@ def _join(values: Iterable[Any], sep: str = "、") -> Md:
 def _href(context: Any, target: str, folder: str | None = None) -> Md:
     """Relative link from the page being rendered to ``target`` (or ``folder/target.md``)."""
     dest = f"{folder}/{target}.md" if folder else target
-    here = posixpath.dirname(str(context["page_dest"])) or "."
-    return Md(posixpath.relpath(dest, here))
+    return Md(_relative(dest, posixpath.dirname(str(context["page_dest"])) or "."))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(dest: str, here: str) -> str:
+    return posixpath.relpath(dest, here)
 
 
 def css_string(value: Any) -> Md:
