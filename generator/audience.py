@@ -83,8 +83,9 @@ class Secret:
 
 # A run of digits with at most one separator between two digits: every phone secret matches
 # inside one such run, so a page is searched only for the numbers its runs contain.
-_DIGIT_RUN = re.compile(r"\d(?:[\s\-.()]?\d)*")
-_NOT_DIGIT = re.compile(r"\D")
+_DIGIT_RUN = re.compile(r"[0-9](?:[\s\-.()]?[0-9])*")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class SecretScanner:
@@ -95,29 +96,29 @@ class SecretScanner:
     """
 
     def __init__(self, found: list[Secret]) -> None:
+        self._order = {id(secret): n for n, secret in enumerate(found)}
         self._numbers: dict[str, list[Secret]] = {}
-        self._words: list[Secret] = []
+        self._others: list[Secret] = []  # addresses, and numbers with non-ASCII digits
         for secret in found:
-            if secret.number:
+            if secret.number and _ASCII_DIGITS.fullmatch(secret.needle):
                 self._numbers.setdefault(secret.needle, []).append(secret)
             else:
-                self._words.append(secret)
+                self._others.append(secret)
         self._lengths = sorted({len(number) for number in self._numbers})
 
     def find(self, text: str) -> list[Secret]:
         """The secrets ``text`` contains, in the order they were given."""
-        hits = [s for s in self._words if s.needle in text and s.found_in(text)]
-        if not self._numbers:
-            return hits
-        seen: set[str] = set()
-        for run in _DIGIT_RUN.findall(text):
-            digits = _NOT_DIGIT.sub("", run)
-            for size in self._lengths:
-                for start in range(len(digits) - size + 1):
-                    seen.add(digits[start : start + size])
-        for number in sorted(seen & self._numbers.keys()):
-            hits.extend(s for s in self._numbers[number] if s.found_in(text))
-        return hits
+        hits = [s for s in self._others if (s.number or s.needle in text) and s.found_in(text)]
+        if self._numbers:
+            seen: set[str] = set()
+            for run in _DIGIT_RUN.findall(text):
+                digits = _NOT_DIGIT.sub("", run)
+                for size in self._lengths:
+                    for start in range(len(digits) - size + 1):
+                        seen.add(digits[start : start + size])
+            for number in seen & self._numbers.keys():
+                hits.extend(s for s in self._numbers[number] if s.found_in(text))
+        return sorted(hits, key=lambda secret: self._order[id(secret)])
 
 
 def secrets(firm: FirmData) -> list[Secret]:

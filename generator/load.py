@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
+from generator import errors as errors_module
 from generator.errors import Issue, Location, error
 
 DataPath = tuple[str | int, ...]
@@ -195,7 +198,8 @@ def _merge_section(raw: RawFirm, section: _Section) -> list[Issue]:
     name, value, local, here = section.name, section.value, section.sources, section.here
     existing = raw.data.get(name)
     if existing is None:
-        raw.data[name] = value
+        # A shallow copy: parsed sections are shared by every load of the same cache.
+        raw.data[name] = copy.copy(value)
         raw.section_files[name] = [here.path]
         _copy_locations(local, raw.sources, 0)
         return []
@@ -251,8 +255,18 @@ class _Parsed:
     issues: list[Issue]
 
 
-# Bump when the walker's output changes, so older cache entries are never read.
-_PARSER_VERSION = f"1/{ruamel.yaml.__version__}"
+def _parser_version() -> str:
+    """What a cache entry was made with: the parser (and its C or pure backend), Python, and the
+    source of the modules that shape a parsed file, so a change to any of them is a miss."""
+    sources = b"".join(
+        Path(module).read_bytes() for module in (__file__, errors_module.__file__ or "")
+    )
+    backend = "c" if ruamel.yaml.__with_libyaml__ else "pure"
+    digest = hashlib.sha256(sources).hexdigest()[:16]
+    return f"{ruamel.yaml.__version__}/{backend}/{sys.version_info[:2]}/{digest}"
+
+
+_PARSER_VERSION = _parser_version()
 
 
 class ParseCache:
@@ -310,9 +324,13 @@ class ParseCache:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as out:
-                out.write(blob)
-            Path(tmp).replace(folder / name)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(blob)
+                Path(tmp).replace(folder / name)
+            except OSError:
+                Path(tmp).unlink(missing_ok=True)
+                raise
             prefix = name.split("-")[0]
             for old in folder.glob(f"{prefix}-*.pickle"):
                 if old.name != name:
@@ -335,35 +353,35 @@ def load_firm(data_dir: Path, cache: ParseCache | None = None) -> tuple[RawFirm,
     if not data_dir.is_dir():
         shown = display_path(data_dir)
         return raw, [error("data-dir-missing", f"找不到資料目錄「{shown}」", Location(shown))]
-    yaml = _yaml()
     if cache is not None:
         cache.parsed = []
     for path in data_files(data_dir):
         raw.files.append(path)
-        parsed = _read_file(yaml, path, cache)
+        parsed = _read_file(path, cache)
         issues.extend(parsed.issues)
         for section in parsed.sections:
             issues.extend(_merge_section(raw, section))
     return raw, issues
 
 
-def _read_file(yaml: YAML, path: Path, cache: ParseCache | None) -> _Parsed:
+def _read_file(path: Path, cache: ParseCache | None) -> _Parsed:
     shown = display_path(path)
     try:
         content = path.read_bytes()
     except OSError as exc:
         return _Parsed([], [error("unreadable", f"無法讀取檔案：{exc.strerror}", Location(shown))])
     if cache is None:
-        return _parse_file(yaml, shown, content)
+        return _parse_file(shown, content)
     key, parsed = cache.get(shown, content)
     if parsed is None:
-        parsed = _parse_file(yaml, shown, content)
+        parsed = _parse_file(shown, content)
         cache.put(shown, key, parsed)
         cache.parsed.append(shown)
     return parsed
 
 
-def _parse_file(yaml: YAML, shown: str, content: bytes) -> _Parsed:
+def _parse_file(shown: str, content: bytes) -> _Parsed:
+    yaml = _yaml()  # one per file: a %YAML directive of one file must not carry to the next
     try:
         node = yaml.compose(content.decode("utf-8"))
     except UnicodeDecodeError:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Issue, Location, OutputError, TemplateError, error
 from generator.load import display_path
@@ -235,11 +236,12 @@ log = logging.getLogger("mkdocs.handbook")
 
 
 def page_location(dest: str) -> str:
-    """Where MkDocs (directory URLs) publishes ``dest``: ``a/b.md`` → ``a/b/``, index → folder."""
-    stem = dest[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return f"{stem}/"
+    """The URL MkDocs (directory URLs) gives the page ``dest``, as the search index writes it:
+    ``a/b.md`` → ``a/b/``, ``index.md`` → ``""``, non-ASCII names percent-encoded."""
+    from mkdocs.structure.files import File
+
+    url = File(dest, None, "", use_directory_urls=True).url
+    return "" if url in (".", "./") else url
 
 
 class SearchIndex:
@@ -257,17 +259,19 @@ class SearchIndex:
         path = site_dir / "search" / "search_index.json"
         index = json.loads(path.read_text(encoding="utf-8"))
         if rebuilt is not None:
-            index["docs"] = self._merged(index["docs"], {page_location(p) for p in rebuilt})
+            fresh = index["docs"]
+            pages = {page_location(p) for p in rebuilt} | {_page_of(doc) for doc in fresh}
+            index["docs"] = self._merged(fresh, pages)
             path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
         self.docs = index["docs"]
 
     def _merged(self, fresh: list[dict[str, object]], pages: set[str]) -> list[dict[str, object]]:
         by_page: dict[str, list[dict[str, object]]] = {}
         for doc in fresh:
-            by_page.setdefault(str(doc["location"]).split("#")[0], []).append(doc)
+            by_page.setdefault(_page_of(doc), []).append(doc)
         merged: list[dict[str, object]] = []
         for doc in self.docs:
-            page = str(doc["location"]).split("#")[0]
+            page = _page_of(doc)
             if page not in pages:
                 merged.append(doc)
             elif page in by_page:
@@ -277,12 +281,73 @@ class SearchIndex:
         return merged
 
 
+def _page_of(doc: dict[str, object]) -> str:
+    return str(doc["location"]).split("#")[0]
+
+
 class _DropDirtyWarning(logging.Filter):
     """MkDocs warns that a dirty build may leave stale navigation; ``serve_site`` only builds
     dirty when the navigation did not change, so the warning would only be noise."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "'dirty' build" not in record.getMessage()
+
+
+def _forget_pages(config: Any, pages: list[str]) -> None:
+    """Delete the built HTML of ``pages`` so a dirty build must rebuild them (MkDocs decides by
+    comparing file times, which a coarse or skewed clock could get wrong)."""
+    from mkdocs.structure.files import File
+
+    for dest in pages:
+        built = File(dest, config["docs_dir"], config["site_dir"], use_directory_urls=True)
+        Path(built.abs_dest_path).unlink(missing_ok=True)
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    """The built 404 page for unknown URLs, as ``mkdocs serve`` does."""
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+@dataclass
+class _Rebuilder:
+    """The live-reload server's builder: regenerate, then a partial or a full MkDocs build."""
+
+    config_file: Path
+    site_dir: Path
+    addr: str
+    serve_url: str
+    regenerate: Callable[[], Changes]
+    search: SearchIndex
+    settings: list[Path]  # the MkDocs settings: any edit of them needs a full build
+    last: list[int] | None = None  # their times at the last good build; None: next is full
+
+    def __call__(self, _config: object = None) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        changes = self.regenerate()
+        for issue in changes.problems:
+            log.error(issue.format())
+        stamp = [p.stat().st_mtime_ns for p in self.settings if p.is_file()]
+        dirty = not changes.problems and not changes.structural and self.last == stamp
+        if dirty and not changes.pages:
+            return  # nothing changed (e.g. an edit that was undone)
+        config = load_config(
+            str(self.config_file), site_dir=str(self.site_dir), dev_addr=self.addr, strict=False
+        )
+        config.site_url = self.serve_url
+        if dirty:
+            _forget_pages(config, changes.pages)
+        # Until this build succeeds the next one is full: a failed build may have left the site
+        # half written, and this round's changes unrecorded.
+        self.last = None
+        build(config, serve_url=self.serve_url, dirty=dirty)
+        fix_query_segmentation(self.site_dir)
+        self.search.after_build(self.site_dir, changes.pages if dirty else None)
+        self.last = stamp
+        if dirty:
+            log.info("handbook: 局部重建 %d 個頁面", len(changes.pages))
 
 
 def serve_site(
@@ -301,50 +366,31 @@ def serve_site(
     import tempfile
     from urllib.parse import urlsplit
 
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer
 
     site_dir = Path(tempfile.mkdtemp(prefix="handbook-serve-"))
     settings = [config_file, config_file.parent.parent / "mkdocs.yml"]
-    search = SearchIndex()
-    state: dict[str, object] = {"settings": None}
-
     with _engine_env(user_dict):
         config = load_config(str(config_file), site_dir=str(site_dir), dev_addr=addr, strict=False)
         config.plugins.on_startup(command="serve", dirty=False)
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path
         serve_url = f"http://{host}:{port}{mount_path}"
-
-        def builder(_config: object = None) -> None:
-            changes = regenerate()
-            for issue in changes.problems:
-                log.error(issue.format())
-            stamp = [p.stat().st_mtime_ns for p in settings if p.is_file()]
-            dirty = not changes.problems and not changes.structural and state["settings"] == stamp
-            if dirty and not changes.pages:
-                return  # nothing changed (e.g. an edit that was undone)
-            current = load_config(
-                str(config_file), site_dir=str(site_dir), dev_addr=addr, strict=False
-            )
-            current.site_url = serve_url
-            build(current, serve_url=serve_url, dirty=dirty)
-            fix_query_segmentation(site_dir)
-            search.after_build(site_dir, changes.pages if dirty else None)
-            state["settings"] = stamp
-            if dirty:
-                log.info("handbook: 局部重建 %d 個頁面", len(changes.pages))
-
+        builder = _Rebuilder(
+            config_file, site_dir, addr, serve_url, regenerate, SearchIndex(), settings
+        )
         quiet = _DropDirtyWarning()
         logging.getLogger("mkdocs.commands.build").addFilter(quiet)
         server = LiveReloadServer(
             builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path
         )
+        server.error_handler = lambda code: _error_page(site_dir, code)
         try:
             builder()
-            for path in [*watch, *settings[1:]]:
+            for path in [*watch, *settings[1:], *config.watch]:
                 server.watch(str(path))
+            server = config.plugins.on_serve(server, config=config, builder=builder)
             try:
                 server.serve()  # type: ignore[no-untyped-call]
             except KeyboardInterrupt:

@@ -194,3 +194,33 @@ def test_example_firm_builds(tmp_path: Path, run_cli: Callable[..., Any]) -> Non
     core = sorted((root / "build/docs/systems").glob("*.md"))
     assert len(core) >= 10
     shutil.rmtree(root)
+
+
+def test_search_index_of_a_partial_build_replaces_only_the_rebuilt_pages(tmp_path: Path) -> None:
+    from generator.site import SearchIndex
+
+    def write(docs: list[dict[str, str]]) -> None:
+        folder = tmp_path / "search"
+        folder.mkdir(exist_ok=True)
+        index = {"config": {"lang": ["zh"]}, "docs": docs}
+        (folder / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
+
+    def doc(location: str, text: str) -> dict[str, str]:
+        return {"location": location, "title": location, "text": text}
+
+    hand = "guide/%E6%89%8B%E5%86%8A/"  # docs/guide/手冊.md, percent-encoded by MkDocs
+    full = [doc("", "首頁"), doc("#a", "首頁 a"), doc(hand, "舊"), doc("x/", "x"), doc("y/", "y")]
+    search = SearchIndex()
+    write(full)
+    search.after_build(tmp_path, None)
+    # The home page and the hand page were rebuilt; y/ has no entries any more (e.g. excluded).
+    write([doc("", "新首頁"), doc(hand, "新"), doc(hand + "#b", "新 b")])
+    search.after_build(tmp_path, ["index.md", "guide/手冊.md", "y.md"])
+    merged = json.loads((tmp_path / "search/search_index.json").read_text(encoding="utf-8"))
+    assert merged["config"] == {"lang": ["zh"]}
+    assert [(d["location"], d["text"]) for d in merged["docs"]] == [
+        ("", "新首頁"),
+        (hand, "新"),
+        (hand + "#b", "新 b"),
+        ("x/", "x"),
+    ]
