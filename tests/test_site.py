@@ -134,6 +134,34 @@ def test_regeneration_rewrites_only_changed_pages(minimal_project: Path) -> None
     assert "02-2700-0009" in (minimal_project / "build/docs/index.md").read_text(encoding="utf-8")
 
 
+def test_a_phone_edit_rewrites_exactly_the_pages_that_display_the_number(
+    example_project: Path,
+) -> None:
+    project = Project.at(example_project)
+    generate(project)
+    docs = example_project / "build/docs"
+
+    def showing(*spellings: str) -> list[str]:
+        return sorted(
+            path.relative_to(docs).as_posix()
+            for path in docs.rglob("*")
+            if path.is_file() and any(s.encode() in path.read_bytes() for s in spellings)
+        )
+
+    before = showing("02-2700-0101", "+886227000101")
+    assert len(before) >= 3  # the call lists and contact trees show this person
+    people = example_project / "firm_data/people.yaml"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace('"02-2700-0101"', '"02-2700-0199"', 1),
+        encoding="utf-8",
+    )
+    changed = generate(project)
+    after = showing("02-2700-0199", "+886227000199")
+    assert changed.report.written == after
+    # Every page that showed the old number shows the new one (the rule hint's example stays).
+    assert after == [page for page in before if page != "rules.md"]
+
+
 def test_removed_records_remove_their_pages(minimal_project: Path) -> None:
     project = Project.at(minimal_project)
     generate(project)
