@@ -11,6 +11,7 @@ place are replayed until done (also by the next publish if this one is killed).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -18,7 +19,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,6 +305,59 @@ def _clean_stale(target: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class _EditionPlan:
+    """What publishing the current data means for the published editions (either target)."""
+
+    name: str
+    replaced: bool
+    previous: str | None
+    snap: Snapshot
+    changes: list[str]
+    new: PublishedEdition
+    entries: list[PublishedEdition]
+    moves_latest: bool
+    record: dict[str, Any]
+
+
+def _plan_edition(
+    loaded: Loaded,
+    published: list[PublishedEdition],
+    options: PublishOptions,
+    read: Callable[[str], bytes | None],
+) -> _EditionPlan:
+    """The new edition against ``published``; ``read`` gets a file of a published edition."""
+    edition = loaded.firm.firm.edition
+    name = edition_name(edition)
+    replaced = _check_replace(name, published, options)
+    previous = _previous(published, name)
+    old = read(f"{previous}/{SNAPSHOT}") if previous else None
+    snap = snapshot(loaded.firm)
+    changes = describe_changes(_load_snapshot(old), snap)
+    new = PublishedEdition(
+        name,
+        edition_title(edition),
+        edition.status,
+        (),
+        edition.effective_date.isoformat() if edition.effective_date else None,
+    )
+    entries, moves_latest = _with_new(published, new)
+    record = _record(loaded, name, previous, changes, options)
+    return _EditionPlan(name, replaced, previous, snap, changes, new, entries, moves_latest, record)
+
+
+def _build_plan(
+    project: Project, loaded: Loaded, plan: _EditionPlan, out: Path, options: PublishOptions
+) -> None:
+    publication = Publication(plan.name, plan.previous, plan.changes, plan.entries)
+    _build_edition(project, loaded, publication, out, plan.record, plan.snap, options.site_url)
+    checkpoint("built")
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
 def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> PublishResult:
     """Publish the current data as an edition into the directory ``target``."""
     _check_options(options)
@@ -314,37 +368,18 @@ def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> P
         checkpoint("locked")
         _roll_forward(target)
         _clean_stale(target)
-        published = read_published(target)
-        edition = loaded.firm.firm.edition
-        name = edition_name(edition)
-        replaced = _check_replace(name, published, options)
-        previous = _previous(published, name)
-        old = target / str(previous) / SNAPSHOT if previous else None
-        snap = snapshot(loaded.firm)
-        changes = describe_changes(
-            _load_snapshot(old.read_bytes() if old and old.is_file() else None), snap
+        plan = _plan_edition(
+            loaded, read_published(target), options, lambda folder: _read(target / folder)
         )
-        new = PublishedEdition(
-            name,
-            edition_title(edition),
-            edition.status,
-            (),
-            edition.effective_date.isoformat() if edition.effective_date else None,
-        )
-        entries, moves_latest = _with_new(published, new)
-        publication = Publication(name, previous, changes, entries)
-        record = _record(loaded, name, previous, changes, options)
+        name, entries = plan.name, plan.entries
         staging = Path(tempfile.mkdtemp(dir=target, prefix=STAGING_PREFIX))
         try:
-            _build_edition(
-                project, loaded, publication, staging / "edition", record, snap, options.site_url
-            )
-            checkpoint("built")
+            _build_plan(project, loaded, plan, staging / "edition", options)
             moves = [["edition", name]]
-            if moves_latest:
+            if plan.moves_latest:
                 shutil.copytree(staging / "edition", staging / LATEST, symlinks=True)
                 moves.append([LATEST, LATEST])
-            log = _log(target, record)
+            log = _log(target, plan.record)
             (staging / LOG).write_bytes(log)
             (staging / "versions.json").write_bytes(
                 versions_json([_version_entry(e) for e in entries])
@@ -362,7 +397,9 @@ def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> P
             raise
         checkpoint("committed")
         _roll_forward(target)
-    return PublishResult(name, display_path(target), previous, changes, default, replaced, entries)
+    return PublishResult(
+        name, display_path(target), plan.previous, plan.changes, default, plan.replaced, entries
+    )
 
 
 def _log(target: Path, record: dict[str, Any]) -> bytes:
@@ -400,47 +437,33 @@ def publish_to_git(
         checkpoint("locked")
         if remote:
             git_fetch(repo, remote, branch)
-        published = read_published_git(repo, branch)
-        edition = loaded.firm.firm.edition
-        name = edition_name(edition)
-        replaced = _check_replace(name, published, options)
-        previous = _previous(published, name)
-        old = git_read(repo, branch, f"{previous}/{SNAPSHOT}") if previous else None
-        snap = snapshot(loaded.firm)
-        changes = describe_changes(_load_snapshot(old), snap)
-        new = PublishedEdition(
-            name,
-            edition_title(edition),
-            edition.status,
-            (),
-            edition.effective_date.isoformat() if edition.effective_date else None,
+        plan = _plan_edition(
+            loaded,
+            read_published_git(repo, branch),
+            options,
+            lambda folder: git_read(repo, branch, folder),
         )
-        entries, moves_latest = _with_new(published, new)
-        publication = Publication(name, previous, changes, entries)
-        record = _record(loaded, name, previous, changes, options)
+        name, new = plan.name, plan.new
         with tempfile.TemporaryDirectory(prefix="handbook-edition-") as tmp:
             out = Path(tmp) / "site"
-            _build_edition(project, loaded, publication, out, record, snap, options.site_url)
-            checkpoint("built")
-            entry = _version_entry(
-                PublishedEdition(
-                    name,
-                    new.title,
-                    new.status,
-                    (LATEST,) if moves_latest else (),
-                    new.effective_date,
-                )
-            )
+            _build_plan(project, loaded, plan, out, options)
+            aliases = (LATEST,) if plan.moves_latest else ()
+            entry = _version_entry(dataclasses.replace(new, aliases=aliases))
             message = f"Publish edition {name} ({new.status})"
-            if replaced:
+            if plan.replaced:
                 message += f"; replaces the published edition: {options.reason}"
-            default = name if moves_latest else None
+            default = name if plan.moves_latest else None
             git_deploy(repo, branch, out, entry, default, message, checkpoint)
         if push and remote:
             git_push(repo, remote, branch)
-    default = _default(entries)
     return PublishResult(
-        name, f"{display_path(repo)}:{branch}", previous, changes, default, replaced, entries
+        name,
+        f"{display_path(repo)}:{branch}",
+        plan.previous,
+        plan.changes,
+        _default(plan.entries),
+        plan.replaced,
+        plan.entries,
     )
 
 
