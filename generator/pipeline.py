@@ -53,7 +53,7 @@ from generator.printbook import (
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import make_env, render
 from generator.search import user_dictionary
-from generator.site import Changes, HandPage, build_site, engine_config, serve_site
+from generator.site import HandPage, build_site, engine_config, serve_site
 from generator.validate import build_model
 from generator.vendors import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
@@ -212,7 +212,6 @@ class Generated:
     pages: int
     report: WriteReport
     sources: dict[str, str] = field(default_factory=dict)  # page .md → path shown in messages
-    engine_changed: bool = False  # the navigation config or the search dictionary changed
 
 
 def render_pages(
@@ -297,15 +296,14 @@ def generate(
         files.update(_render_downloads(project, loaded, sections, rendered, progress))
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
-    nav_changed = write_if_changed(project.engine_config, config)
-    words = user_dictionary(loaded.firm).encode("utf-8")
-    dict_changed = write_if_changed(project.user_dict, words)
+    write_if_changed(project.engine_config, config)
+    write_if_changed(project.user_dict, user_dictionary(loaded.firm).encode("utf-8"))
     sources = {
         name: display_path((project.docs if name in hand else project.build / "docs") / name)
         for name in files
         if name.endswith(".md")
     }
-    return Generated(loaded, len(rendered), report, sources, nav_changed or dict_changed)
+    return Generated(loaded, len(rendered), report, sources)
 
 
 def build(
@@ -425,20 +423,13 @@ def hand_pages(hand: dict[str, bytes]) -> list[HandPage]:
     return pages
 
 
-def regenerate(project: Project) -> Changes:
-    """One regeneration for ``handbook serve``: what changed, or why the data cannot be used."""
+def regenerate(project: Project) -> list[Issue]:
+    """One regeneration for ``handbook serve``: nothing, or why the data cannot be used."""
     try:
-        result = generate(project)
+        generate(project)
     except GeneratorError as exc:
-        return Changes([], False, exc.issues)
-    report = result.report
-    pages = [p for p in report.written if p.endswith(".md") and p not in report.added]
-    structural = (
-        result.engine_changed
-        or bool(report.removed or report.added)
-        or len(pages) != len(report.written)
-    )
-    return Changes(pages, structural, [])
+        return exc.issues
+    return []
 
 
 def serve(project: Project, addr: str) -> None:

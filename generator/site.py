@@ -218,18 +218,31 @@ def _warning_issue(message: str, config_file: Path, hand_docs: Path | None) -> I
     return error("site-warning", f"MkDocs：{message}", where)
 
 
-@dataclass(frozen=True)
-class Changes:
-    """What one regeneration changed, so ``handbook serve`` can rebuild only what it must.
+# Modification time and size of files, by name: what ``handbook serve`` compares between builds.
+Stamps = dict[str, tuple[int, int]]
 
-    ``pages``: Markdown pages that existed and were rewritten. ``structural``: anything a page
-    alone cannot carry (pages added or removed, assets, navigation, search dictionary), which
-    needs a full build. ``problems``: the data is broken; the last good pages stay.
-    """
 
-    pages: list[str]
-    structural: bool
-    problems: list[Issue]
+def file_stamps(folder: Path, others: list[Path]) -> Stamps:
+    """Stamps of every file under ``folder`` (by relative path) and of ``others`` (by full path)."""
+    found: Stamps = {}
+    for path in [*folder.rglob("*"), *others]:
+        if path.is_file():
+            stat = path.stat()
+            name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+            found[name] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def changed_pages(before: Stamps | None, after: Stamps) -> list[str] | None:
+    """The pages a partial build must rebuild (``[]``: nothing changed), or None when only a full
+    build is right: the first build, files added or removed, or a changed file that is not a
+    Markdown page (the engine settings, the search dictionary, an asset)."""
+    if before is None or before.keys() != after.keys():
+        return None
+    changed = sorted(name for name, stamp in after.items() if before[name] != stamp)
+    if any(not name.endswith(".md") for name in changed):
+        return None
+    return changed
 
 
 log = logging.getLogger("mkdocs.handbook")
@@ -311,49 +324,54 @@ def _error_page(site_dir: Path, code: int) -> bytes | None:
 
 @dataclass
 class _Rebuilder:
-    """The live-reload server's builder: regenerate, then a partial or a full MkDocs build."""
+    """The live-reload server's builder: regenerate, then a partial or a full MkDocs build.
+
+    What to rebuild is read from the files themselves (``changed_pages``), compared with the last
+    good build, so pages written by another process (``handbook generate`` in a second terminal)
+    are rebuilt too.
+    """
 
     config_file: Path
     site_dir: Path
     addr: str
     serve_url: str
-    regenerate: Callable[[], Changes]
+    regenerate: Callable[[], list[Issue]]
     search: SearchIndex
-    settings: list[Path]  # the MkDocs settings: any edit of them needs a full build
-    last: list[int] | None = None  # their times at the last good build; None: next is full
+    docs_dir: Path
+    settings: list[Path]  # engine settings and search dictionary: a change needs a full build
+    last: Stamps | None = None  # at the last good build; None: the next build is full
 
     def __call__(self, _config: object = None) -> None:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
-        changes = self.regenerate()
-        for issue in changes.problems:
+        for issue in self.regenerate():  # bad data: logged, and the last good pages stay
             log.error(issue.format())
-        stamp = [p.stat().st_mtime_ns for p in self.settings if p.is_file()]
-        dirty = not changes.problems and not changes.structural and self.last == stamp
-        if dirty and not changes.pages:
-            return  # nothing changed (e.g. an edit that was undone)
+        now = file_stamps(self.docs_dir, self.settings)
+        pages = changed_pages(self.last, now)
+        if pages == []:
+            return
         config = load_config(
             str(self.config_file), site_dir=str(self.site_dir), dev_addr=self.addr, strict=False
         )
         config.site_url = self.serve_url
-        if dirty:
-            _forget_pages(config, changes.pages)
+        if pages:
+            _forget_pages(config, pages)
         # Until this build succeeds the next one is full: a failed build may have left the site
-        # half written, and this round's changes unrecorded.
+        # half written.
         self.last = None
-        build(config, serve_url=self.serve_url, dirty=dirty)
+        build(config, serve_url=self.serve_url, dirty=pages is not None)
         fix_query_segmentation(self.site_dir)
-        self.search.after_build(self.site_dir, changes.pages if dirty else None)
-        self.last = stamp
-        if dirty:
-            log.info("handbook: 局部重建 %d 個頁面", len(changes.pages))
+        self.search.after_build(self.site_dir, pages)
+        self.last = now
+        if pages:
+            log.info("handbook: 局部重建 %d 個頁面", len(pages))
 
 
 def serve_site(
     config_file: Path,
     watch: list[Path],
-    regenerate: Callable[[], Changes],
+    regenerate: Callable[[], list[Issue]],
     user_dict: Path | None,
     addr: str,
 ) -> None:
@@ -370,15 +388,17 @@ def serve_site(
     from mkdocs.livereload import LiveReloadServer
 
     site_dir = Path(tempfile.mkdtemp(prefix="handbook-serve-"))
-    settings = [config_file, config_file.parent.parent / "mkdocs.yml"]
+    project_config = config_file.parent.parent / "mkdocs.yml"
+    settings = [config_file, project_config, *([user_dict] if user_dict else [])]
     with _engine_env(user_dict):
         config = load_config(str(config_file), site_dir=str(site_dir), dev_addr=addr, strict=False)
         config.plugins.on_startup(command="serve", dirty=False)
         host, port = config.dev_addr
         mount_path = urlsplit(config.site_url or "/").path
         serve_url = f"http://{host}:{port}{mount_path}"
+        docs_dir = Path(config["docs_dir"])
         builder = _Rebuilder(
-            config_file, site_dir, addr, serve_url, regenerate, SearchIndex(), settings
+            config_file, site_dir, addr, serve_url, regenerate, SearchIndex(), docs_dir, settings
         )
         quiet = _DropDirtyWarning()
         logging.getLogger("mkdocs.commands.build").addFilter(quiet)
@@ -388,7 +408,7 @@ def serve_site(
         server.error_handler = lambda code: _error_page(site_dir, code)
         try:
             builder()
-            for path in [*watch, *settings[1:], *config.watch]:
+            for path in [*watch, project_config, *config.watch]:
                 server.watch(str(path))
             server = config.plugins.on_serve(server, config=config, builder=builder)
             try:

@@ -18,10 +18,9 @@ from generator.load import display_path
 class WriteReport:
     """What a sync of an output tree did."""
 
-    written: list[str] = field(default_factory=list)  # new or changed files
+    written: list[str] = field(default_factory=list)
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
-    added: list[str] = field(default_factory=list)  # those of ``written`` that did not exist
 
 
 def _umask() -> int:
@@ -57,11 +56,8 @@ def sync_tree(root: Path, files: Mapping[str, bytes]) -> WriteReport:
     """Make ``root`` hold exactly ``files`` (relative posix path → bytes), touching only changes."""
     report = WriteReport()
     for rel in sorted(files):
-        existed = (root / rel).is_file()
         if write_if_changed(root / rel, files[rel]):
             report.written.append(rel)
-            if not existed:
-                report.added.append(rel)
         else:
             report.unchanged += 1
     if root.is_dir():

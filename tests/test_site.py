@@ -252,3 +252,36 @@ def test_search_index_of_a_partial_build_replaces_only_the_rebuilt_pages(tmp_pat
         (hand + "#b", "新 b"),
         ("x/", "x"),
     ]
+
+
+def test_serve_rebuilds_pages_changed_on_disk_by_anyone(tmp_path: Path) -> None:
+    """Serve compares the files with the last build, so pages another process wrote count too."""
+    import os
+
+    from generator.site import changed_pages, file_stamps
+
+    docs = tmp_path / "docs"
+    (docs / "systems").mkdir(parents=True)
+    for name in ("index.md", "systems/oms.md", "assets/site.css"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("v1", encoding="utf-8")
+    settings = tmp_path / "mkdocs.yml"
+    settings.write_text("nav: []", encoding="utf-8")
+
+    def touch(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8")
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+    first = file_stamps(docs, [settings])
+    assert changed_pages(None, first) is None  # the first build is full
+    assert changed_pages(first, file_stamps(docs, [settings])) == []
+    touch(docs / "systems/oms.md", "v2")
+    pages = file_stamps(docs, [settings])
+    assert changed_pages(first, pages) == ["systems/oms.md"]
+    touch(docs / "assets/site.css", "v2")
+    assert changed_pages(pages, file_stamps(docs, [settings])) is None  # an asset: full
+    touch(settings, "nav: [x]")
+    assert changed_pages(pages, file_stamps(docs, [settings])) is None  # settings: full
+    (docs / "new.md").write_text("v1", encoding="utf-8")
+    assert changed_pages(first, file_stamps(docs, [settings])) is None  # a new page: full
