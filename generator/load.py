@@ -61,15 +61,34 @@ def display_path(path: Path) -> str:
 
 
 class _Resolver(VersionedResolver):
-    """ruamel's resolver, with the document's YAML version looked up once, not per scalar."""
+    """ruamel's resolver, with the document's YAML version looked up once, not per scalar, and
+    each distinct scalar resolved once per file (keys such as ``id:`` recur thousands of times).
+
+    One resolver reads one file (see ``_yaml``), so the version and the answers cannot change
+    under the memo; path resolvers, which would make a tag depend on position, are never set.
+    """
 
     _version: Any = None
+    _memo: dict[tuple[Any, Any, Any], Any] | None = None
 
     @property
     def processing_version(self) -> Any:
         if self._version is None:
             self._version = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
         return self._version
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        key = (kind, value, implicit)
+        try:
+            return memo[key]
+        except KeyError:
+            tag = memo[key] = super().resolve(kind, value, implicit)
+            return tag
+        except TypeError:  # an unhashable value: resolve it as ruamel would
+            return super().resolve(kind, value, implicit)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"

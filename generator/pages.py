@@ -10,6 +10,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from generator.incremental import Lookup
 from generator.model import FirmData, Role, System, Team
 
 ARTICLE_SLUGS = {
@@ -36,6 +37,14 @@ class PageSpec:
     candidates: list[str]
     context: dict[str, Any] = field(default_factory=dict)
     section: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link to another page (its title and where it goes), for pages that list pages."""
+
+    dest: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -80,12 +89,11 @@ def _role_index(firm: FirmData) -> dict[str, tuple[Role, Team]]:
 
 
 def common_context(firm: FirmData, audience: str = "internal") -> dict[str, Any]:
-    """Lookups every template may use; ``audience`` is "internal" or "restricted"."""
-    return {
-        "audience": audience,
-        "data": firm,
-        "firm": firm.firm,
-        "edition": firm.firm.edition,
+    """Lookups every template may use; ``audience`` is "internal" or "restricted".
+
+    The id tables are ``Lookup``s, so a page that looks up one person depends on that person only.
+    """
+    tables: dict[str, dict[str, Any]] = {
         "people": {p.id: p for p in firm.people},
         "parties": {p.id: p for p in firm.parties},
         "roles": _role_index(firm),
@@ -95,6 +103,13 @@ def common_context(firm: FirmData, audience: str = "internal") -> dict[str, Any]
         "scenarios": {s.id: s for s in firm.scenarios},
         "vendors": {v.id: v for v in firm.vendors},
         "trees": {t.id: t for t in firm.contact_trees},
+    }
+    return {
+        "audience": audience,
+        "data": firm,
+        "firm": firm.firm,
+        "edition": firm.firm.edition,
+        **{name: Lookup(name, table) for name, table in tables.items()},
         "abbreviations": _abbreviations(firm),
     }
 
@@ -130,7 +145,8 @@ def system_view(firm: FirmData, system: System) -> dict[str, Any]:
 def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     """The core handbook: cover, the ten articles, BIA, recovery procedures, glossary."""
     articles = [_article_page(article, base) for article in rules()]
-    home = PageSpec("index.md", "首頁", ["pages/home.md.j2"], {**base, "nav_articles": articles})
+    links = [NavLink(page.dest, page.title) for page in articles]
+    home = PageSpec("index.md", "首頁", ["pages/home.md.j2"], {**base, "nav_articles": links})
     bia = PageSpec("bia.md", "營運衝擊分析", ["pages/bia.md.j2"], base)
     systems = [
         PageSpec(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import gc
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,7 @@ from generator.errors import (
 )
 from generator.exports import static_files
 from generator.guards import SiteScan, scan_site
+from generator.incremental import PageMemo, Session, code_digest, tree_digest
 from generator.load import ParseCache, SourceMap, display_path, load_firm
 from generator.model import FirmData
 from generator.pages import NavSection, all_pages, plan
@@ -51,7 +56,7 @@ from generator.printbook import (
     render_pdf,
 )
 from generator.refs import IdIndex, check_refs, index_ids
-from generator.render import make_env, render
+from generator.render import make_env, render_named, template_names
 from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
 from generator.validate import build_model
@@ -82,6 +87,24 @@ class Loaded:
         return sorted_issues([*self.issues, *(f.to_issue() for f in self.findings)])
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one run of the pipeline.
+
+    A run makes millions of short-lived objects, freed by reference counting as it goes; the
+    collector would meanwhile walk the whole heap (parse cache, page memo) again and again, for
+    up to a third of a warm regeneration. It collects as usual once the run is over.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@collector_paused()
 def load_and_validate(
     data_dir: Path, audience: Audience = Audience.INTERNAL, cache: ParseCache | None = None
 ) -> Loaded:
@@ -139,6 +162,8 @@ class Project:
     audience: Audience = Audience.INTERNAL
     # Parsed data files by content; ``at`` also keeps them on disk in ``.cache/yaml/``.
     parse_cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
+    # Rendered pages by what they read; ``at`` also keeps them on disk in ``.cache/pages/``.
+    page_memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -146,7 +171,8 @@ class Project:
     ) -> Project:
         """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
         data = data_dir if data_dir is not None else root / "firm_data"
-        return cls(root, data, audience, ParseCache(root / ".cache" / "yaml"))
+        cache = root / ".cache"
+        return cls(root, data, audience, ParseCache(cache / "yaml"), PageMemo(cache / "pages"))
 
     @property
     def read_only_cache(self) -> ParseCache:
@@ -215,24 +241,46 @@ class Generated:
 
 
 def render_pages(
-    project: Project, loaded: Loaded, extra: dict[str, Any] | None = None
+    project: Project, loaded: Loaded, extra: dict[str, Any] | None = None, *, reuse: bool = True
 ) -> tuple[list[NavSection], dict[str, str]]:
-    """Render every page in memory; report every template error, not just the first."""
+    """Render every page in memory; report every template error, not just the first.
+
+    With ``reuse``, a page none of whose inputs changed since it was last rendered is taken from
+    the project's page memo (see ``incremental``); without it, every page is rendered afresh.
+    """
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
     sections = plan(loaded.firm, loaded.audience.value, {"compliance": view, **(extra or {})})
     cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
-    env = make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
+    style = loaded.firm.firm.date_style
+    env = make_env(project.templates, project.overrides, style, cache)
+    memo = project.page_memo if reuse else PageMemo()
+    memo_name = loaded.audience.value
+    key = f"{code_digest()}/{tree_digest(project.templates, project.overrides)}/{style}"
+    memo.open(key, memo_name)
+    session = Session(memo, loaded.firm)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
     for spec in all_pages(sections):
+        context = {**spec.context, "title": spec.title}
+        found = session.reuse(spec.dest, spec.candidates, context)
+        if found is not None:
+            rendered[spec.dest] = found
+            continue
         try:
-            context = {**spec.context, "title": spec.title}
-            rendered[spec.dest] = render(env, spec.candidates, context, spec.dest)
+            rendered[spec.dest] = session.render(
+                spec.dest,
+                spec.candidates,
+                context,
+                functools.partial(render_named, env, spec.candidates, dest=spec.dest),
+                functools.partial(template_names, env),
+            )
         except TemplateError as exc:
             problems.extend(exc.issues)
     if problems:
         raise TemplateError(problems)
+    if reuse:
+        memo.save(memo_name, set(rendered))
     return sections, rendered
 
 
@@ -263,6 +311,7 @@ def render_handbook(project: Project) -> RenderedHandbook:
     return RenderedHandbook(loaded, sections, rendered, hand)
 
 
+@collector_paused()
 def generate(
     project: Project,
     loaded: Loaded | None = None,
@@ -270,18 +319,21 @@ def generate(
     *,
     with_pdf: bool = False,
     progress: Progress | None = None,
+    reuse: bool = True,
 ) -> Generated:
     """Validate the data, render all pages (and PDFs), then write only what changed.
 
     ``loaded`` skips validation when the caller already has it; ``extra`` joins the page context
-    (e.g. ``publication`` while publishing an edition).
+    (e.g. ``publication`` while publishing an edition). ``reuse=False`` renders every page afresh
+    instead of reusing unchanged ones (publishing does, as it parses every file afresh).
     """
     if loaded is None:
         loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
     downloads = download_list(loaded.firm) if with_pdf else []
     if with_pdf:
         check_engine()
-    sections, rendered = render_pages(project, loaded, {"downloads": downloads, **(extra or {})})
+    context = {"downloads": downloads, **(extra or {})}
+    sections, rendered = render_pages(project, loaded, context, reuse=reuse)
     hand = read_tree(project.docs)
     exported = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
     clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))

@@ -23,6 +23,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplatesNotFound,
     TemplateSyntaxError,
+    meta,
     pass_context,
 )
 from jinja2 import (
@@ -211,9 +212,16 @@ def render(
     env: SandboxedEnvironment, candidates: list[str], context: Mapping[str, Any], dest: str
 ) -> str:
     """Render the first template of ``candidates`` that exists; errors name template and page."""
+    return render_named(env, candidates, context, dest)[0]
+
+
+def render_named(
+    env: SandboxedEnvironment, candidates: list[str], context: Mapping[str, Any], dest: str
+) -> tuple[str, str]:
+    """``render``, also saying which template of ``candidates`` rendered the page."""
     try:
         template = env.select_template(candidates)
-        return template.render(**context, page_dest=dest)
+        return template.render(**context, page_dest=dest), str(template.name)
     except (TemplateNotFound, TemplatesNotFound) as exc:
         names = "、".join(candidates)
         issue = error("template-missing", f"找不到模板 {names}（產生頁面 {dest} 時）", None)
@@ -231,6 +239,30 @@ def render(
             _template_frame(exc),
         )
         raise TemplateError([issue]) from exc
+
+
+def template_names(env: SandboxedEnvironment, name: str) -> frozenset[str] | None:
+    """Every context name that template ``name``, or a template it extends, includes or
+    imports, may read; None when one of those is chosen at render time (then any name may be).
+
+    ``page_dest``, read by the ``href`` filter, is not a template name: it is the page itself.
+    """
+    names: set[str] = set()
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = env.loader.get_source(env, current)[0] if env.loader is not None else ""
+        tree = env.parse(source, current)
+        names.update(meta.find_undeclared_variables(tree))
+        for ref in meta.find_referenced_templates(tree):
+            if ref is None:
+                return None
+            todo.append(ref)
+    return frozenset(names)
 
 
 def _shown(filename: str) -> str:

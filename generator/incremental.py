@@ -1,0 +1,448 @@
+"""Render again only the pages whose inputs changed.
+
+A page is a pure function of its template (and the templates it extends or includes), the
+generator's code, and the values its template reads. When a page is rendered, what it read is
+written down: the context names its templates may read (found statically), the ids it looked up
+in the id tables (``people[pid]``), and the sections of ``data`` it used. Each of those is kept
+as a digest of its value. Next time, if every digest is the same, the page's Markdown is the same
+and is reused without rendering. Reads are recorded, not declared, so a template edit that reads
+a new record is followed without any list to keep up to date.
+
+Anything whose value cannot be fingerprinted makes the page render every time (never stale).
+Publishing an edition renders every page from scratch (``PageMemo`` is not used there).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import inspect
+import os
+import pickle
+import sys
+import tempfile
+import types
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_MISSING = "∅"  # digest of a name or id that is not there
+
+
+@dataclass
+class Reads:
+    """What one page read through the tracked tables and ``data``."""
+
+    keys: set[tuple[str, Any]] = field(default_factory=set)
+    whole: set[str] = field(default_factory=set)
+    sections: set[str] = field(default_factory=set)
+
+
+_active: Reads | None = None  # the page being rendered (rendering is single-threaded)
+
+
+class Lookup(Mapping[K, V]):
+    """A read-only id → record table for templates; while a page renders, its reads are recorded.
+
+    Looking up an id (``people[pid]``, ``pid in people``, ``people.get(pid)``) records that id;
+    anything that sees the whole table (iterating, ``length``, ``items()``) records the table.
+    """
+
+    __slots__ = ("_items", "name")
+
+    def __init__(self, name: str, items: dict[K, V]) -> None:
+        self.name = name
+        self._items = items
+
+    def __getitem__(self, key: K) -> V:
+        if _active is not None:
+            _active.keys.add((self.name, key))
+        return self._items[key]
+
+    def get(self, key: K, default: Any = None) -> Any:
+        if _active is not None:
+            _active.keys.add((self.name, key))
+        return self._items.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        if _active is not None:
+            _active.keys.add((self.name, key))
+        return key in self._items
+
+    def __iter__(self) -> Iterator[K]:
+        if _active is not None:
+            _active.whole.add(self.name)
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        if _active is not None:
+            _active.whole.add(self.name)
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"Lookup({self.name!r}, {len(self._items)} items)"
+
+    def peek(self, key: Any) -> Any:
+        """The record for ``key`` (or the missing marker), without recording a read."""
+        return self._items.get(key, _MISSING)
+
+    def raw(self) -> dict[K, V]:
+        """The whole table, without recording a read."""
+        return self._items
+
+
+class TrackedData:
+    """``data`` as templates see it: the sections read are recorded.
+
+    Methods and properties of the model run on this object, so the sections they read are
+    recorded too (``data.core_systems()`` reads ``systems``). Anything else is recorded by name
+    and stands for the whole of ``data``.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: BaseModel) -> None:
+        object.__setattr__(self, "_data", data)
+
+    def __getattr__(self, name: str) -> Any:
+        data = object.__getattribute__(self, "_data")
+        found = inspect.getattr_static(type(data), name, None)
+        if inspect.getattr_static(BaseModel, name, None) is not None:
+            found = None  # pydantic's own (model_dump…): on the model itself, standing for all
+        if isinstance(found, types.FunctionType):
+            return types.MethodType(found, self)
+        if isinstance(found, property) and found.fget is not None:
+            return found.fget(self)
+        if _active is not None:
+            _active.sections.add(name)
+        return getattr(data, name)
+
+
+class Unfingerprintable(Exception):
+    """A value whose content cannot be digested: the page that holds it always renders."""
+
+
+_REPR_TYPES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, dt.time, Decimal})
+
+
+class Fingerprints:
+    """Digests of values, each container or record digested once per generation run.
+
+    Digests are stable across processes (content only, never ``id`` or ``hash``), so they can be
+    kept on disk. Objects are kept alive while memoised, so an ``id`` is never reused.
+
+    Values may point back at what holds them (a call-tree node at its caller): a reference to an
+    object still being digested is written as how many levels up it is, so a digest is the whole
+    graph as seen from that object, walked the same way whatever was digested before. Only
+    objects on no cycle are memoised for reuse inside other walks; an object on a cycle is
+    memoised for being asked for again directly.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, str]] = {}  # objects on no cycle
+        self._top: dict[int, tuple[object, str]] = {}  # objects on a cycle, walked from them
+        self._stack: dict[int, int] = {}  # objects being digested → depth
+        self._low = sys.maxsize  # the shallowest depth referred back to in the current walk
+
+    def of(self, value: Any) -> str:
+        """The digest of ``value``: equal digests, equal content (and type)."""
+        token = self._token(value)
+        return token[1:] if token[0] == "#" else _hash(token)
+
+    def _token(self, value: Any) -> str:
+        """``repr`` for plain values (it tells types apart), ``#digest`` for anything else."""
+        kind = type(value)
+        if kind in _REPR_TYPES:
+            return repr(value)
+        if isinstance(value, Enum):
+            return f"{kind.__module__}.{kind.__qualname__}:{value.value!r}"
+        if isinstance(value, str):  # Md and other str subclasses: the type changes the output
+            return f"{kind.__qualname__}:{str.__repr__(value)}"
+        key = id(value)
+        found = self._memo.get(key)
+        if found is None and not self._stack:
+            found = self._top.get(key)
+        if found is not None:
+            return found[1]
+        depth = len(self._stack)
+        up = self._stack.get(key)
+        if up is not None:
+            self._low = min(self._low, up)
+            return f"^{depth - up}"
+        outer_low, self._low = self._low, sys.maxsize
+        self._stack[key] = depth
+        try:
+            token = "#" + _hash(self._parts(value))
+        finally:
+            del self._stack[key]
+            low, self._low = self._low, min(outer_low, self._low)
+        if low == sys.maxsize:  # on no cycle
+            self._memo[key] = (value, token)
+        elif depth == 0:  # on a cycle, walked from itself
+            self._top[key] = (value, token)
+        return token
+
+    def _parts(self, value: Any) -> str:
+        kind = type(value)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        if isinstance(value, BaseModel):
+            private = value.__pydantic_private__ or {}
+            return f"{name}\x1f{value.model_dump_json()}\x1f{sorted(private.items())!r}"
+        if isinstance(value, Lookup):
+            return f"{name}\x1f{value.name}\x1f{self._mapping(value.raw())}"
+        if isinstance(value, TrackedData):
+            return f"{name}\x1f{self._token(object.__getattribute__(value, '_data'))}"
+        if isinstance(value, Mapping):
+            return f"{name}\x1f{self._mapping(value)}"
+        token = self._token
+        if isinstance(value, list | tuple):
+            return "\x1f".join([name, *(token(item) for item in value)])
+        if isinstance(value, set | frozenset):
+            return "\x1f".join([name, *sorted(token(item) for item in value)])
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return "\x1f".join([name, *(token(getattr(value, f)) for f in _field_names(kind))])
+        if isinstance(value, types.FunctionType | types.BuiltinFunctionType):
+            return _function(value)
+        if isinstance(value, types.MethodType):
+            return f"{_function(value.__func__)}@{token(value.__self__)}"
+        raise Unfingerprintable(name)
+
+    def _mapping(self, value: Mapping[Any, Any]) -> str:
+        token = self._token
+        return "\x1f".join(f"{token(k)}\x1e{token(v)}" for k, v in value.items())
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return names
+
+
+def _function(func: Callable[..., Any]) -> str:
+    """A function is its code (covered by the code digest) when it captures nothing."""
+    if getattr(func, "__closure__", None):
+        raise Unfingerprintable(f"closure {getattr(func, '__qualname__', func)}")
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', '')}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass
+class PageEntry:
+    """One rendered page and the digests of everything it read."""
+
+    candidates: list[str]
+    template: str
+    values: dict[str, str]  # context name → digest (names its templates may read)
+    keys: dict[tuple[str, Any], str]  # (table, id) → digest of the record (or missing)
+    whole: dict[str, str]  # table → digest of the whole table
+    sections: dict[str, str]  # data attribute → digest
+    output: str
+
+
+class PageMemo:
+    """Rendered pages by what they read; in memory, and in ``folder`` between runs if given.
+
+    Entries are valid for one ``key`` (generator code, templates, render settings); a new key
+    forgets them all. A missing, stale or damaged file is simply an empty memo.
+    """
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.key = ""
+        self.entries: dict[str, PageEntry] = {}
+        self.names: dict[str, frozenset[str] | None] = {}  # template → names it may read
+        self.reused: list[str] = []  # pages reused by the last run
+        self._loaded_from_disk = False
+
+    def open(self, key: str, name: str) -> None:
+        """Start a run with ``key``; ``name`` tells this memo's file apart (e.g. the audience)."""
+        if not self._loaded_from_disk and self.folder is not None:
+            self._loaded_from_disk = True
+            stored = _read_pickle(self.folder / f"{name}.pickle")
+            if isinstance(stored, dict) and stored.get("key") == key:
+                self.key, self.entries = key, stored.get("entries", {})
+                self.names = stored.get("names", {})
+        if key != self.key:
+            self.key, self.entries, self.names = key, {}, {}
+        self.reused = []
+
+    def save(self, name: str, keep: set[str]) -> None:
+        """Forget pages that are gone and write the memo (atomically; a failure costs only time)."""
+        for dest in set(self.entries) - keep:
+            del self.entries[dest]
+        if self.folder is None:
+            return
+        data = {"key": self.key, "entries": self.entries, "names": self.names}
+        _write_pickle(self.folder / f"{name}.pickle", data)
+
+
+class Session:
+    """One generation run's use of a ``PageMemo``: reuse, or render and record."""
+
+    def __init__(self, memo: PageMemo, data: BaseModel) -> None:
+        self.memo = memo
+        self.data = data
+        self.tracked = TrackedData(data)
+        self.fp = Fingerprints()
+        self._fields = set(type(data).model_fields)
+
+    def reuse(self, dest: str, candidates: list[str], context: Mapping[str, Any]) -> str | None:
+        """The page's last Markdown if nothing it read has changed, else None."""
+        entry = self.memo.entries.get(dest)
+        if entry is None or entry.candidates != candidates:
+            return None
+        try:
+            same = (
+                all(self._value(context, n) == d for n, d in entry.values.items())
+                and all(self._key(context, t, k) == d for (t, k), d in entry.keys.items())
+                and all(self._table(context, t) == d for t, d in entry.whole.items())
+                and all(self._section(s) == d for s, d in entry.sections.items())
+            )
+        except Unfingerprintable:
+            return None
+        if not same:
+            return None
+        self.memo.reused.append(dest)
+        return entry.output
+
+    def render(
+        self,
+        dest: str,
+        candidates: list[str],
+        context: dict[str, Any],
+        render: Callable[[dict[str, Any]], tuple[str, str]],
+        names: Callable[[str], frozenset[str] | None],
+    ) -> str:
+        """Render with ``render`` (context → Markdown, template name), recording what was read."""
+        global _active
+        reads = Reads()
+        tracked = {k: self.tracked if v is self.data else v for k, v in context.items()}
+        _active = reads
+        try:
+            output, template = render(tracked)
+        finally:
+            _active = None
+        self.memo.entries.pop(dest, None)
+        try:
+            entry = self._entry(candidates, template, context, reads, output, names)
+        except Unfingerprintable:
+            return output  # rendered every time
+        self.memo.entries[dest] = entry
+        return output
+
+    def _entry(
+        self,
+        candidates: list[str],
+        template: str,
+        context: Mapping[str, Any],
+        reads: Reads,
+        output: str,
+        names: Callable[[str], frozenset[str] | None],
+    ) -> PageEntry:
+        if template not in self.memo.names:
+            self.memo.names[template] = names(template)
+        may_read = self.memo.names[template]
+        chosen = set(context) if may_read is None else may_read
+        values = {
+            n: self._value(context, n)
+            for n in sorted(chosen)
+            if not isinstance(context.get(n), Lookup) and context.get(n) is not self.data
+        }
+        return PageEntry(
+            list(candidates),
+            template,
+            values,
+            {(t, k): self._key(context, t, k) for t, k in reads.keys},
+            {t: self._table(context, t) for t in reads.whole},
+            {s: self._section(s) for s in reads.sections},
+            output,
+        )
+
+    def _value(self, context: Mapping[str, Any], name: str) -> str:
+        return self.fp.of(context[name]) if name in context else _MISSING
+
+    def _key(self, context: Mapping[str, Any], table: str, key: Any) -> str:
+        lookup = context.get(table)
+        if not isinstance(lookup, Lookup):
+            return _MISSING
+        found = lookup.peek(key)
+        return _MISSING if found is _MISSING else self.fp.of(found)
+
+    def _table(self, context: Mapping[str, Any], table: str) -> str:
+        lookup = context.get(table)
+        return self.fp.of(lookup) if isinstance(lookup, Lookup) else _MISSING
+
+    def _section(self, name: str) -> str:
+        if name in self._fields:
+            return self.fp.of(getattr(self.data, name))
+        return self.fp.of(self.data)  # a method or property: it may read anything
+
+
+@functools.cache
+def code_digest() -> str:
+    """The generator's own code and the libraries that shape a page: a change renders all."""
+    import jinja2
+    import pydantic
+
+    root = Path(__file__).resolve().parent
+    parts = [f"{sys.version_info[:2]}/{jinja2.__version__}/{pydantic.VERSION}"]
+    for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
+        if path.is_file():
+            parts.append(f"{path.relative_to(root)}:{_file_hash(path)}")
+    return _hash("\n".join(parts))
+
+
+def tree_digest(*folders: Path) -> str:
+    """Names and contents of every file under ``folders`` (the templates and overrides)."""
+    parts = []
+    for folder in folders:
+        if not folder.is_dir():
+            parts.append(f"{folder}:-")
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts.append(f"{folder}/{path.relative_to(folder)}:{_file_hash(path)}")
+    return _hash("\n".join(parts))
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def _read_pickle(path: Path) -> Any:
+    try:
+        return pickle.loads(path.read_bytes())  # our own cache folder, written by _write_pickle
+    except Exception:  # missing or damaged: start empty
+        return None
+
+
+def _write_pickle(path: Path, data: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return

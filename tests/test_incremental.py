@@ -1,0 +1,262 @@
+"""Pages are rendered again only when something they read changed, and never come out stale."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from generator import incremental
+from generator.audience import Audience
+from generator.errors import DataError
+from generator.incremental import Fingerprints, Lookup, Reads, Unfingerprintable
+from generator.model import Person
+from generator.pipeline import Project, generate, load_and_validate, render_pages
+from generator.render import Md
+from tests.conftest import EXAMPLE, make_project
+
+
+def test_lookup_records_ids_read_and_whole_reads() -> None:
+    table = Lookup("people", {"a": 1, "b": 2})
+    reads = Reads()
+    incremental._active = reads
+    try:
+        assert table["a"] == 1 and table.get("zz") is None and "b" in table
+        assert reads.keys == {("people", "a"), ("people", "zz"), ("people", "b")}
+        assert not reads.whole
+        assert sorted(table) == ["a", "b"]
+        assert reads.whole == {"people"}
+    finally:
+        incremental._active = None
+    table["a"]  # outside a render nothing is recorded
+    assert reads.keys == {("people", "a"), ("people", "zz"), ("people", "b")}
+
+
+@dataclasses.dataclass
+class _Row:
+    name: str
+    when: dt.date
+
+
+def test_fingerprints_follow_content_and_type() -> None:
+    fp = Fingerprints()
+    day = dt.date(2026, 1, 2)
+    assert fp.of([_Row("a", day), {"k": (1, None)}]) == Fingerprints().of(
+        [_Row("a", day), {"k": (1, None)}]
+    )
+    distinct = [
+        "1",
+        1,
+        1.0,
+        True,
+        None,
+        Md("a"),
+        "a",
+        [1, 2],
+        [2, 1],
+        (1, 2),
+        {"a": 1},
+        {"a": 2},
+        _Row("a", day),
+        _Row("a", dt.date(2026, 1, 3)),
+    ]
+    assert len({Fingerprints().of(v) for v in distinct}) == len(distinct)
+
+
+def test_fingerprints_see_records_and_their_private_path() -> None:
+    fields = {"id": "p1", "title": "經理", "department": "資訊處"}
+    fields["phones"] = [{"kind": "office", "number": "02-2700-0101"}]
+    one = Person.model_validate({**fields, "name": "王大明"})
+    same = Person.model_validate({**fields, "name": "王大明"})
+    other = Person.model_validate({**fields, "name": "王小明"})
+    assert Fingerprints().of(one) == Fingerprints().of(same)
+    assert Fingerprints().of(one) != Fingerprints().of(other)
+    same._path = ("people", 3)
+    assert Fingerprints().of(one) != Fingerprints().of(same)
+
+
+def test_values_that_cannot_be_fingerprinted_say_so() -> None:
+    seen = ["x"]
+    with pytest.raises(Unfingerprintable):
+        Fingerprints().of(lambda: seen)  # a closure may capture anything
+    with pytest.raises(Unfingerprintable):
+        Fingerprints().of(object())
+
+
+@dataclasses.dataclass(eq=False)
+class _Tree:
+    name: str
+    up: _Tree | None = None
+    down: list[_Tree] = dataclasses.field(default_factory=list)
+
+
+def _tree(leaf_parent: str) -> tuple[_Tree, _Tree]:
+    root = _Tree("root")
+    a, b = _Tree("a", root), _Tree("b", root)
+    root.down = [a, b]
+    leaf = _Tree("leaf", a if leaf_parent == "a" else b)
+    leaf.up.down.append(leaf)  # type: ignore[union-attr]
+    return root, leaf
+
+
+def test_fingerprints_of_graphs_that_point_back_cover_the_whole_graph() -> None:
+    root, leaf = _tree("a")
+    same_root, same_leaf = _tree("a")
+    other_root, other_leaf = _tree("b")
+    fp = Fingerprints()
+    assert fp.of(root) == Fingerprints().of(same_root) != Fingerprints().of(other_root)
+    # The leaf's digest sees its caller's caller, whichever way the walk reached it.
+    assert fp.of(leaf) == Fingerprints().of(same_leaf)
+    other_leaf.up.up.name = "changed"  # type: ignore[union-attr]
+    assert Fingerprints().of(leaf) != Fingerprints().of(other_leaf)
+    assert fp.of([root, leaf]) == Fingerprints().of([same_root, same_leaf])
+
+
+def _render_both(project: Project) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The pages as the memo gives them, then rendered afresh, and which ones were reused."""
+    loaded = load_and_validate(project.data_dir, project.audience)
+    _, memoised = render_pages(project, loaded)
+    reused = list(project.page_memo.reused)
+    _, fresh = render_pages(project, loaded, reuse=False)
+    return memoised, fresh, reused
+
+
+_SCALAR = re.compile(r"^(\s*(?:- )?[a-z_]+: )(\"?)([^\"#\n{}\[\]]*[^\s\"#{}\[\]])(\"?)\s*$")
+_NUMBER = re.compile(r'(number: "[^"]*?)(\d)(")')  # a phone in flow style: {kind: .., number: ".."}
+
+
+def _mutations(data: Path, every: int) -> list[tuple[Path, int]]:
+    """(file, line) of every ``every``-th scalar value or phone number, in every data file."""
+    found = []
+    for path in sorted(data.glob("*.yaml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        spots = [n for n, line in enumerate(lines) if _SCALAR.match(line) or _NUMBER.search(line)]
+        found += [(path, n) for n in spots[::every]]
+    return found
+
+
+def _mutate(line: str) -> str:
+    """A different value of the same kind: a digit bumped, or text lengthened."""
+    if _NUMBER.search(line):
+        return _NUMBER.sub(lambda m: f"{m[1]}{(int(m[2]) + 1) % 10}{m[3]}", line, count=1)
+    match = _SCALAR.match(line)
+    assert match is not None
+    head, quote, value, end = match.groups()
+    if re.search(r"\d", value):
+        changed = re.sub(r"\d(?=\D*$)", lambda m: str((int(m.group()) + 1) % 10), value)
+    else:
+        changed = value + "改"
+    return f"{head}{quote}{changed}{end}"
+
+
+def test_every_edit_gives_the_pages_a_full_render_gives(tmp_path: Path) -> None:
+    """A sweep of edits over every file of the example firm, one after another, each checked
+    against rendering every page afresh; a new process (memo read from disk) sees the same."""
+    root = make_project(tmp_path / "project", EXAMPLE)
+    project = Project.at(root)
+    memoised, fresh, _ = _render_both(project)
+    assert memoised == fresh
+    applied = rendered = 0
+    for path, number in _mutations(root / "firm_data", every=23):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        before = lines[number]
+        lines[number] = _mutate(before.rstrip("\n")) + "\n"
+        path.write_text("".join(lines), encoding="utf-8")
+        try:
+            memoised, fresh, reused = _render_both(project)
+        except DataError:  # not every edit is valid data (an id, a code): put it back
+            lines[number] = before
+            path.write_text("".join(lines), encoding="utf-8")
+            continue
+        applied += 1
+        assert memoised == fresh, f"{path.name}:{number + 1}: {before.strip()}"
+        rendered += len(fresh) - len(reused)
+    assert applied >= 20
+    # An edit renders the pages that read the edited record (all of them for the firm's name).
+    assert rendered < 0.4 * applied * len(fresh)
+    again = Project.at(root)  # a new process: the memo comes from .cache/pages
+    memoised, fresh, reused = _render_both(again)
+    assert memoised == fresh and sorted(reused) == sorted(fresh)
+
+
+def test_a_phone_edit_renders_only_pages_that_read_that_person(example_project: Path) -> None:
+    project = Project.at(example_project)
+    generate(project)
+    people = example_project / "firm_data/people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace('"02-2700-0101"', '"02-2700-0199"', 1), encoding="utf-8")
+    result = generate(project)
+    entries = project.page_memo.entries
+    rendered = set(entries) - set(project.page_memo.reused)
+    person = next(p.id for p in result.loaded.firm.people if "02-2700-0199" in str(p.phones))
+    readers = {
+        dest
+        for dest, e in entries.items()
+        if ("people", person) in e.keys or "people" in e.whole or "people" in e.sections
+    }
+    assert set(result.report.written) <= rendered
+    assert rendered <= readers | set(result.report.written)
+    assert len(rendered) < len(entries) / 3
+
+
+def test_template_edits_and_overrides_render_everything_again(minimal_project: Path) -> None:
+    project = Project.at(minimal_project)
+    generate(project)
+    base = minimal_project / "templates/base.md.j2"
+    base.write_text(base.read_text(encoding="utf-8") + "\n頁尾註記\n", encoding="utf-8")
+    result = generate(project)
+    assert project.page_memo.reused == []
+    pages = _pages(minimal_project)
+    assert all("頁尾註記" in pages[dest] for dest in project.page_memo.entries)
+    override = minimal_project / "firm_data/overrides/pages/glossary.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text(
+        '{% extends "default:pages/glossary.md.j2" %}{% block meta %}覆寫{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    generate(project)
+    assert "覆寫" in _pages(minimal_project)["glossary.md"]
+    assert result.pages == len(project.page_memo.entries)
+
+
+def test_a_damaged_memo_is_ignored(minimal_project: Path) -> None:
+    project = Project.at(minimal_project)
+    generate(project)
+    expected = _pages(minimal_project)
+    for path in (minimal_project / ".cache/pages").glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    again = Project.at(minimal_project)
+    generate(again)
+    assert again.page_memo.reused == [] and _pages(minimal_project) == expected
+
+
+def test_publishing_renders_every_page_afresh(minimal_project: Path) -> None:
+    project = Project.at(minimal_project)
+    generate(project)
+    generate(project, reuse=False)
+    assert project.page_memo.reused == []
+
+
+def test_the_memo_is_kept_per_audience(minimal_project: Path) -> None:
+    internal = Project.at(minimal_project)
+    generate(internal)
+    restricted = Project.at(minimal_project, audience=Audience.RESTRICTED)
+    generate(restricted)
+    names = sorted(p.name for p in (minimal_project / ".cache/pages").glob("*.pickle"))
+    assert names == ["internal.pickle", "restricted.pickle"]
+    again = Project.at(minimal_project)
+    result = generate(again)
+    assert sorted(again.page_memo.reused) == sorted(again.page_memo.entries)
+    assert len(again.page_memo.reused) == result.pages
+
+
+def _pages(root: Path) -> dict[str, str]:
+    docs = root / "build/docs"
+    return {
+        p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8")
+        for p in docs.rglob("*.md")
+        if p.is_file()
+    }
