@@ -4,8 +4,10 @@ Usage: python bench/scale.py [--scales 1 5 10] [--repeat 3]
 
 For each scale N a synthetic firm (bench/make_firm.py) is checked, generated and built. Every
 figure is the median of --repeat runs of a separate process (start-up included); peak memory is
-the largest resident set of those processes. "regenerate" edits one person's office phone and
-times `handbook generate` again, printing how many files it rewrote.
+the largest resident set of those processes. "gen cold" generates with nothing kept from earlier
+runs (no .cache/: every file parsed, every page rendered); "gen cached" removes build/ only, as a
+second `make site` would find it. "regenerate" edits one person's office phone and times
+`handbook generate` again, printing how many files it rewrote.
 
 Two figures show what `handbook serve` does with the same edit, in its one warm process:
 "warm regen" regenerates in memory (only the edited file is parsed again; median of --repeat
@@ -170,8 +172,12 @@ def measure(scale: int, repeat: int) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory() as tmp:
         root = project(Path(tmp) / "project", scale)
         checks = [run([*HANDBOOK, "check"], root) for _ in range(repeat)]
-        gens = []
-        for _ in range(repeat):
+        cold, gens = [], []
+        for _ in range(repeat):  # nothing kept: every file parsed, every page rendered
+            shutil.rmtree(root / "build", ignore_errors=True)
+            shutil.rmtree(root / ".cache", ignore_errors=True)
+            cold.append(run([*HANDBOOK, "generate"], root))
+        for _ in range(repeat):  # build/ removed, .cache/ kept (parsed files, page memo)
             shutil.rmtree(root / "build", ignore_errors=True)
             gens.append(run([*HANDBOOK, "generate"], root))
         builds = [run(mkdocs_only(root), root) for _ in range(max(1, repeat - 1))]
@@ -181,15 +187,18 @@ def measure(scale: int, repeat: int) -> dict[str, float | int]:
         pages = len(list((root / "build/docs").rglob("*.md")))
         warm, warm_written = warm_regenerate(root, repeat)
         served = served_edit(root)
+    first = statistics.median(r.seconds for r in cold)
     gen = statistics.median(r.seconds for r in gens)
     mk = statistics.median(r.seconds for r in builds)
     return {
         "pages": pages,
         "check": statistics.median(r.seconds for r in checks),
+        "cold": first,
         "generate": gen,
         "mkdocs": mk,
+        "cold_ratio": first / mk,
         "ratio": gen / mk,
-        "peak_mb": max(r.peak_mb for r in [*checks, *gens, *builds]),
+        "peak_mb": max(r.peak_mb for r in [*checks, *cold, *gens, *builds]),
         "regenerate": regen.seconds,
         "rewritten": int(written.group(1)) if written else -1,
         "warm": warm,
@@ -205,16 +214,16 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     print(
-        "N   pages  check s  generate s  mkdocs s  gen/mkdocs  peak MB  regenerate s  rewritten"
-        "  warm regen s  serve s"
+        "N   pages  check s  gen cold s  gen cached s  mkdocs s  cold/mkdocs  cached/mkdocs"
+        "  peak MB  regenerate s  rewritten  warm regen s  serve s"
     )
     for scale in args.scales:
         m = measure(scale, args.repeat)
         print(
-            f"{scale:<3} {m['pages']:>5}  {m['check']:>7.2f}  {m['generate']:>10.2f}  "
-            f"{m['mkdocs']:>8.2f}  {m['ratio']:>10.3f}  {m['peak_mb']:>7.0f}  "
-            f"{m['regenerate']:>12.2f}  {m['rewritten']:>9}  {m['warm']:>12.2f}  "
-            f"{m['served']:>7.2f}",
+            f"{scale:<3} {m['pages']:>5}  {m['check']:>7.2f}  {m['cold']:>10.2f}  "
+            f"{m['generate']:>12.2f}  {m['mkdocs']:>8.2f}  {m['cold_ratio']:>11.3f}  "
+            f"{m['ratio']:>13.3f}  {m['peak_mb']:>7.0f}  {m['regenerate']:>12.2f}  "
+            f"{m['rewritten']:>9}  {m['warm']:>12.2f}  {m['served']:>7.2f}",
             flush=True,
         )
     return 0

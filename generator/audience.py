@@ -8,6 +8,7 @@ the pipeline renders pages, the search dictionary and every export from that cop
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -110,15 +111,21 @@ class SecretScanner:
         """The secrets ``text`` contains, in the order they were given."""
         hits = [s for s in self._others if (s.number or s.needle in text) and s.found_in(text)]
         if self._numbers:
-            seen: set[str] = set()
-            for run in _DIGIT_RUN.findall(text):
-                digits = _NOT_DIGIT.sub("", run)
-                for size in self._lengths:
-                    for start in range(len(digits) - size + 1):
-                        seen.add(digits[start : start + size])
-            for number in seen & self._numbers.keys():
+            for number in _windows(text, tuple(self._lengths)) & self._numbers.keys():
                 hits.extend(s for s in self._numbers[number] if s.found_in(text))
         return sorted(hits, key=lambda secret: self._order[id(secret)])
+
+
+@functools.lru_cache(maxsize=1 << 13)  # pages reused from the page memo are the same strings
+def _windows(text: str, lengths: tuple[int, ...]) -> frozenset[str]:
+    """Every run of ``lengths`` digits inside the digit runs of ``text``."""
+    seen: set[str] = set()
+    for run in _DIGIT_RUN.findall(text):
+        digits = _NOT_DIGIT.sub("", run)
+        for size in lengths:
+            for start in range(len(digits) - size + 1):
+                seen.add(digits[start : start + size])
+    return frozenset(seen)
 
 
 def secrets(firm: FirmData) -> list[Secret]:

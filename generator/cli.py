@@ -9,12 +9,11 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__
 from generator.audience import Audience
 from generator.checks.core import today
-from generator.checks.report import json_report, sarif_report
 from generator.errors import (
     DataError,
     ExitCode,
@@ -25,8 +24,6 @@ from generator.errors import (
     error,
     sorted_issues,
 )
-from generator.exports.commands import export_wiki_command, publish_confluence_command
-from generator.exports.confluence_publish import Step, Target
 from generator.exports.wiki import FLAVORS, default_folder
 from generator.load import display_path
 from generator.pipeline import (
@@ -41,17 +38,13 @@ from generator.pipeline import (
 )
 from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
-from generator.planner import plan as plan_drills
-from generator.planner import plan_yaml
-from generator.publish import (
-    DEFAULT_SITE_URL,
-    PublishOptions,
-    diff_editions,
-    publish_to_dir,
-    publish_to_git,
-    verify_dir,
-    verify_git,
-)
+from generator.publish import DEFAULT_SITE_URL
+
+if TYPE_CHECKING:
+    from generator.exports.confluence_publish import Step
+
+# Each command imports what only it needs when it runs (exports, publishing, the planner, the
+# machine-readable reports), so ``generate`` and ``check`` start quickly.
 
 DESCRIPTION = "由公司的 YAML 資料產生業務持續計畫手冊（MkDocs 網站）。"
 
@@ -181,6 +174,8 @@ def _exit_for(issues: Sequence[Issue], strict: bool) -> int:
 
 
 def _cmd_check_machine(project: Project, strict: bool, fmt: str) -> int:
+    from generator.checks.report import json_report, sarif_report
+
     shown = display_path(project.data_dir)
     try:
         loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
@@ -297,6 +292,9 @@ def _cmd_schema(out: Path | None) -> int:
 
 
 def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
+    from generator.planner import plan as plan_drills
+    from generator.planner import plan_yaml
+
     if not 1 <= years <= 20:
         print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)
         return ExitCode.USAGE
@@ -312,6 +310,8 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
 
 
 def _cmd_export_wiki(project: Project, args: argparse.Namespace) -> int:
+    from generator.exports.commands import export_wiki_command
+
     if args.out is None and args.push is None:
         raise UsageError([error("wiki-target", "請指定 --out DIR 或 --push GIT_URL（可同時指定）")])
     if args.push is not None and args.flavor == "confluence":
@@ -339,6 +339,9 @@ ACTIONS = {"create": "建立", "update": "更新", "unchanged": "不變"}
 
 
 def _cmd_publish_confluence(project: Project, args: argparse.Namespace) -> int:
+    from generator.exports.commands import publish_confluence_command
+    from generator.exports.confluence_publish import Target
+
     token = os.environ.get(args.token_env, "")
     if not token:
         raise UsageError(
@@ -368,6 +371,8 @@ def _print_plan(steps: Sequence[Step], dry_run: bool) -> None:
 
 
 def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
+    from generator.publish import PublishOptions, publish_to_dir, publish_to_git
+
     options = PublishOptions(args.replace, args.reason, args.site_url)
     if args.push and not args.remote:
         raise UsageError([error("usage", "--push 需要同時指定 --remote")])
@@ -388,6 +393,8 @@ def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
+    from generator.publish import diff_editions
+
     repo = args.repo or project.root
     first, second, lines = diff_editions(args.first, args.second, args.to, repo, args.branch)
     print(f"版次 {first} → {second}：")
@@ -397,6 +404,8 @@ def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(project: Project, args: argparse.Namespace) -> int:
+    from generator.publish import verify_dir, verify_git
+
     if args.to is not None:
         issues, count = verify_dir(args.to)
         shown = display_path(args.to)

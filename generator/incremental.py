@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 K = TypeVar("K")
+T = TypeVar("T")
 V = TypeVar("V")
 
 _MISSING = "∅"  # digest of a name or id that is not there
@@ -256,6 +257,15 @@ class PageEntry:
     output: str
 
 
+@dataclass
+class CallEntry:
+    """One result of a function of the data, with the digests of what it read."""
+
+    args: str
+    sections: dict[str, str]
+    result: Any
+
+
 class PageMemo:
     """Rendered pages by what they read; in memory, and in ``folder`` between runs if given.
 
@@ -268,6 +278,7 @@ class PageMemo:
         self.key = ""
         self.entries: dict[str, PageEntry] = {}
         self.names: dict[str, frozenset[str] | None] = {}  # template → names it may read
+        self.calls: dict[str, CallEntry] = {}  # other files made from the data (drills.ics)
         self.reused: list[str] = []  # pages reused by the last run
         self._loaded_from_disk = False
 
@@ -278,18 +289,21 @@ class PageMemo:
             stored = _read_pickle(self.folder / f"{name}.pickle")
             if isinstance(stored, dict) and stored.get("key") == key:
                 self.key, self.entries = key, stored.get("entries", {})
-                self.names = stored.get("names", {})
+                self.names, self.calls = stored.get("names", {}), stored.get("calls", {})
         if key != self.key:
-            self.key, self.entries, self.names = key, {}, {}
+            self.key, self.entries, self.names, self.calls = key, {}, {}, {}
         self.reused = []
 
-    def save(self, name: str, keep: set[str]) -> None:
-        """Forget pages that are gone and write the memo (atomically; a failure costs only time)."""
-        for dest in set(self.entries) - keep:
+    def forget_others(self, pages: set[str]) -> None:
+        """Forget every page but ``pages`` (the pages of the handbook now)."""
+        for dest in set(self.entries) - pages:
             del self.entries[dest]
+
+    def save(self, name: str) -> None:
+        """Write the memo (atomically; a failure costs only time)."""
         if self.folder is None:
             return
-        data = {"key": self.key, "entries": self.entries, "names": self.names}
+        data = {"key": self.key, "entries": self.entries, "names": self.names, "calls": self.calls}
         _write_pickle(self.folder / f"{name}.pickle", data)
 
 
@@ -347,6 +361,35 @@ class Session:
         self.memo.entries[dest] = entry
         return output
 
+    def call(self, name: str, function: Callable[..., T], *args: Any) -> T:
+        """``function(data, *args)``, reused while ``args`` and the sections it read are the same.
+
+        ``function`` gets ``data`` as a ``TrackedData``, so it may only read attributes of it.
+        """
+        global _active
+        entry = self.memo.calls.get(name)
+        try:
+            given = self.fp.of(list(args))
+            if (
+                entry is not None
+                and entry.args == given
+                and all(self._section(s) == d for s, d in entry.sections.items())
+            ):
+                result: T = entry.result
+                return result
+        except Unfingerprintable:
+            return function(self.data, *args)
+        reads = Reads()
+        _active = reads
+        try:
+            result = function(self.tracked, *args)
+        finally:
+            _active = None
+        self.memo.calls[name] = CallEntry(
+            given, {s: self._section(s) for s in reads.sections}, result
+        )
+        return result
+
     def _entry(
         self,
         candidates: list[str],
@@ -397,12 +440,16 @@ class Session:
 
 @functools.cache
 def code_digest() -> str:
-    """The generator's own code and the libraries that shape a page: a change renders all."""
+    """The generator's own code and the libraries that shape a page (templates, escaping, phone
+    formats): a change renders every page again."""
     import jinja2
+    import markupsafe
+    import phonenumbers
     import pydantic
 
     root = Path(__file__).resolve().parent
-    parts = [f"{sys.version_info[:2]}/{jinja2.__version__}/{pydantic.VERSION}"]
+    versions = (jinja2.__version__, markupsafe.__version__, phonenumbers.__version__)
+    parts = [f"{sys.version_info[:2]}/{pydantic.VERSION}/{'/'.join(versions)}"]
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():
             parts.append(f"{path.relative_to(root)}:{_file_hash(path)}")

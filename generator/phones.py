@@ -22,6 +22,7 @@ def parse(number: str) -> PhoneNumber | None:
         return None
 
 
+@functools.cache
 def is_valid(number: str, kind: str = "office") -> bool:
     """A valid Taiwanese or international number; hotlines may also be short codes (110, 119)."""
     parsed = parse(number)
@@ -32,6 +33,7 @@ def is_valid(number: str, kind: str = "office") -> bool:
     return kind in SHORT_KINDS and is_short(number)
 
 
+@functools.cache
 def is_short(number: str) -> bool:
     """A valid Taiwanese short code such as 110 or 119."""
     parsed = parse(number)
@@ -40,11 +42,13 @@ def is_short(number: str) -> bool:
     )
 
 
+@functools.cache
 def is_emergency(number: str) -> bool:
     """An emergency number of Taiwan (110, 119, 112)."""
     return shortnumberinfo.is_emergency_number(number, HOME_REGION)
 
 
+@functools.cache
 def e164(number: str) -> str:
     """``+886227000101`` for ``02-2700-0101``; short codes stay as dialled; unreadable as written."""
     parsed = parse(number)
@@ -55,6 +59,7 @@ def e164(number: str) -> str:
     return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
 
 
+@functools.cache
 def local(number: str) -> str:
     """How a reader in Taiwan writes it: ``02-2700-0101``, ``0912-000-101``; others ``+1 212-…``.
 
@@ -72,6 +77,7 @@ def local(number: str) -> str:
     return phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL).replace(" ", "-")
 
 
+@functools.cache
 def digits(number: str) -> str:
     """The national significant number (no trunk 0, no country code), e.g. ``912000101``."""
     parsed = parse(number)

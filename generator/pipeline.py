@@ -241,12 +241,18 @@ class Generated:
 
 
 def render_pages(
-    project: Project, loaded: Loaded, extra: dict[str, Any] | None = None, *, reuse: bool = True
+    project: Project,
+    loaded: Loaded,
+    extra: dict[str, Any] | None = None,
+    *,
+    reuse: bool = True,
+    keep: bool = True,
 ) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first.
 
     With ``reuse``, a page none of whose inputs changed since it was last rendered is taken from
     the project's page memo (see ``incremental``); without it, every page is rendered afresh.
+    ``keep`` writes the memo to disk at the end (``generate`` does it once, after other files).
     """
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
     sections = plan(loaded.firm, loaded.audience.value, {"compliance": view, **(extra or {})})
@@ -279,8 +285,9 @@ def render_pages(
             problems.extend(exc.issues)
     if problems:
         raise TemplateError(problems)
-    if reuse:
-        memo.save(memo_name, set(rendered))
+    memo.forget_others(set(rendered))
+    if reuse and keep:
+        memo.save(memo_name)
     return sections, rendered
 
 
@@ -333,9 +340,13 @@ def generate(
     if with_pdf:
         check_engine()
     context = {"downloads": downloads, **(extra or {})}
-    sections, rendered = render_pages(project, loaded, context, reuse=reuse)
+    sections, rendered = render_pages(project, loaded, context, reuse=reuse, keep=False)
     hand = read_tree(project.docs)
-    exported = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
+    site_url = os.environ.get("SITE_URL") or None
+    if reuse:
+        exported = Session(project.page_memo, loaded.firm).call("static", static_files, site_url)
+    else:
+        exported = static_files(loaded.firm, site_url)
     clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
@@ -346,12 +357,15 @@ def generate(
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
         files.update(_render_downloads(project, loaded, sections, rendered, progress))
+    if reuse:
+        project.page_memo.save(loaded.audience.value)
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
     write_if_changed(project.user_dict, user_dictionary(loaded.firm).encode("utf-8"))
+    shown_docs, shown_build = display_path(project.docs), display_path(project.build / "docs")
     sources = {
-        name: display_path((project.docs if name in hand else project.build / "docs") / name)
+        name: f"{shown_docs if name in hand else shown_build}/{name}"
         for name in files
         if name.endswith(".md")
     }

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import markdown
 import markupsafe
 
 from generator.errors import Location, OutputError, error
@@ -63,6 +62,8 @@ def page_slug(dest: str) -> str:
 def markdown_to_html(source: str) -> str:
     """One page's Markdown (front matter removed) as HTML."""
     body = _FRONT_MATTER.sub("", source, count=1)
+    import markdown  # only printing converts Markdown itself
+
     return str(markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
 
 
+@functools.cache
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -39,36 +42,74 @@ def _io_error(path: Path, exc: OSError) -> OutputError:
 def write_if_changed(path: Path, content: bytes) -> bool:
     """Write ``content`` atomically unless the file already holds it; True if written."""
     try:
-        if path.is_file() and path.read_bytes() == content:
+        if _holds(path, content):
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        Path(tmp).chmod(0o666 & ~_umask())  # mkstemp makes 0600; published files must be readable
-        Path(tmp).replace(path)
+        _replace(path, content)
     except OSError as exc:
         raise _io_error(path, exc) from exc
     return True
 
 
+def _replace(path: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    Readers (MkDocs, a web server) see the old file or the new one, never half of it; the new
+    file gets the usual permissions (0666 less the umask).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:  # left by a run that was killed: pick a fresh name
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        tmp = Path(name)
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def sync_tree(root: Path, files: Mapping[str, bytes]) -> WriteReport:
     """Make ``root`` hold exactly ``files`` (relative posix path → bytes), touching only changes."""
     report = WriteReport()
+    made: set[Path] = set()
     for rel in sorted(files):
-        if write_if_changed(root / rel, files[rel]):
-            report.written.append(rel)
-        else:
-            report.unchanged += 1
+        path = root / rel
+        content = files[rel]
+        try:
+            if _holds(path, content):
+                report.unchanged += 1
+                continue
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            _replace(path, content)
+        except OSError as exc:
+            raise _io_error(path, exc) from exc
+        report.written.append(rel)
     if root.is_dir():
-        for path in sorted(root.rglob("*"), reverse=True):
-            rel = path.relative_to(root).as_posix()
-            if path.is_file() and rel not in files:
-                path.unlink()
+        for found in sorted(root.rglob("*"), reverse=True):
+            rel = found.relative_to(root).as_posix()
+            if found.is_file() and rel not in files:
+                found.unlink()
                 report.removed.append(rel)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+            elif found.is_dir() and not any(found.iterdir()):
+                found.rmdir()
     return report
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """True when the file at ``path`` holds exactly ``content`` (read only if the size agrees)."""
+    try:
+        if not stat.S_ISREG((info := path.stat()).st_mode) or info.st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 def read_tree(root: Path) -> dict[str, bytes]:

@@ -260,3 +260,27 @@ def _pages(root: Path) -> dict[str, str]:
         for p in docs.rglob("*.md")
         if p.is_file()
     }
+
+
+def test_the_drill_calendar_is_made_again_only_when_what_it_shows_changed(
+    example_project: Path,
+) -> None:
+    project = Project.at(example_project)
+    generate(project)
+    calendar = example_project / "build/docs/drills.ics"
+    first = project.page_memo.calls["static"].result
+    people = example_project / "firm_data/people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace('"02-2700-0101"', '"02-2700-0199"', 1), encoding="utf-8")
+    generate(project)
+    assert project.page_memo.calls["static"].result is first  # people are not in the feed
+    drills = example_project / "firm_data/drills-2026.yaml"
+    text = drills.read_text(encoding="utf-8")
+    title = re.search(r"^    title: (.+)$", text, re.M)
+    assert title is not None
+    drills.write_text(text.replace(title[1], title[1] + "（改期）", 1), encoding="utf-8")
+    generate(project)
+    fresh = Project.at(example_project)
+    generate(fresh, reuse=False)
+    assert "（改期）" in calendar.read_bytes().decode("utf-8").replace("\r\n ", "")
+    assert project.page_memo.calls["static"].result["drills.ics"] == calendar.read_bytes()
