@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -438,18 +439,16 @@ class Session:
         return self.fp.of(self.data)  # a method or property: it may read anything
 
 
+_LIBRARIES = ("jinja2", "markupsafe", "phonenumbers", "pydantic", "pydantic-core")
+
+
 @functools.cache
 def code_digest() -> str:
     """The generator's own code and the libraries that shape a page (templates, escaping, phone
     formats): a change renders every page again."""
-    import jinja2
-    import markupsafe
-    import phonenumbers
-    import pydantic
-
     root = Path(__file__).resolve().parent
-    versions = (jinja2.__version__, markupsafe.__version__, phonenumbers.__version__)
-    parts = [f"{sys.version_info[:2]}/{pydantic.VERSION}/{'/'.join(versions)}"]
+    versions = [metadata.version(name) for name in _LIBRARIES]
+    parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}"]
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():
             parts.append(f"{path.relative_to(root)}:{_file_hash(path)}")
