@@ -8,10 +8,11 @@ the pipeline renders pages, the search dictionary and every export from that cop
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -38,18 +39,33 @@ def visible(firm: FirmData, audience: Audience) -> FirmData:
     return _redact(firm)
 
 
-def _is_personal_field(owner: type[BaseModel], name: str) -> bool:
-    return any(isinstance(m, Personal) for m in owner.model_fields[name].metadata)
+@functools.cache
+def _personal_fields(owner: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``owner`` annotated ``Personal``."""
+    return frozenset(
+        name
+        for name, info in owner.model_fields.items()
+        if any(isinstance(m, Personal) for m in info.metadata)
+    )
+
+
+# Values that hold no record, so there is nothing inside them to redact.
+_LEAVES = (str, int, float, dt.date, dt.time, Enum)
 
 
 def _redact(value: T) -> T:
     if isinstance(value, BaseModel):
+        kind = type(value)
+        hidden = _personal_fields(kind)
         updates: dict[str, Any] = {}
-        for name in type(value).model_fields:
+        for name in kind.model_fields:
             current = getattr(value, name)
-            if _is_personal_field(type(value), name) or _personal(current):
-                if current is not None:
-                    updates[name] = None
+            if current is None:
+                continue
+            if name in hidden or _personal(current):
+                updates[name] = None
+                continue
+            if isinstance(current, _LEAVES):
                 continue
             new = _redact(current)
             if new is not current:
@@ -89,6 +105,16 @@ _NOT_DIGIT = re.compile(r"[^0-9]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
+_SEEN_LIMIT = 1 << 14  # texts remembered by one scanner (pages of a large firm, several runs)
+
+
+@functools.lru_cache(maxsize=2)
+def scanner_for(found: tuple[Secret, ...]) -> SecretScanner:
+    """One scanner per set of secrets: while they stay the same (most edits), a page that did
+    not change is not searched again."""
+    return SecretScanner(list(found))
+
+
 class SecretScanner:
     """Finds which secrets a page contains, fast enough to run on every page of a large firm.
 
@@ -106,9 +132,18 @@ class SecretScanner:
             else:
                 self._others.append(secret)
         self._lengths = sorted({len(number) for number in self._numbers})
+        self._seen: dict[str, list[Secret]] = {}
 
     def find(self, text: str) -> list[Secret]:
-        """The secrets ``text`` contains, in the order they were given."""
+        """The secrets ``text`` contains, in the order they were given (remembered per text)."""
+        found = self._seen.get(text)
+        if found is None:
+            if len(self._seen) >= _SEEN_LIMIT:
+                self._seen.clear()
+            found = self._seen[text] = self._find(text)
+        return list(found)
+
+    def _find(self, text: str) -> list[Secret]:
         hits = [s for s in self._others if (s.number or s.needle in text) and s.found_in(text)]
         if self._numbers:
             for number in _windows(text, tuple(self._lengths)) & self._numbers.keys():

@@ -24,7 +24,7 @@ import pickle
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -196,32 +196,56 @@ class Fingerprints:
 
     def _parts(self, value: Any) -> str:
         kind = type(value)
-        name = f"{kind.__module__}.{kind.__qualname__}"
-        if isinstance(value, BaseModel):
+        name = _type_name(kind)
+        token = self._token
+        plain = _REPR_TYPES
+        if kind is dict or kind is list or kind is tuple:  # the common cases first
+            items = value.items() if kind is dict else None
+        elif isinstance(value, BaseModel):
             private = value.__pydantic_private__ or {}
             return f"{name}\x1f{value.model_dump_json()}\x1f{sorted(private.items())!r}"
-        if isinstance(value, Lookup):
-            return f"{name}\x1f{value.name}\x1f{self._mapping(value.raw())}"
-        if isinstance(value, TrackedData):
-            return f"{name}\x1f{self._token(object.__getattribute__(value, '_data'))}"
-        if isinstance(value, Mapping):
-            return f"{name}\x1f{self._mapping(value)}"
-        token = self._token
-        if isinstance(value, list | tuple):
-            return "\x1f".join([name, *(token(item) for item in value)])
-        if isinstance(value, set | frozenset):
+        elif isinstance(value, Lookup):
+            return f"{name}\x1f{value.name}\x1f{self._mapping(value.raw().items())}"
+        elif isinstance(value, TrackedData):
+            return f"{name}\x1f{token(object.__getattribute__(value, '_data'))}"
+        elif isinstance(value, Mapping):
+            items = value.items()
+        elif isinstance(value, list | tuple):
+            items = None
+        elif isinstance(value, set | frozenset):
             return "\x1f".join([name, *sorted(token(item) for item in value)])
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return "\x1f".join([name, *(token(getattr(value, f)) for f in _field_names(kind))])
-        if isinstance(value, types.FunctionType | types.BuiltinFunctionType):
+        elif hasattr(kind, "__dataclass_fields__"):
+            fields = [getattr(value, f) for f in _field_names(kind)]
+            parts = [repr(v) if type(v) in plain else token(v) for v in fields]
+            return "\x1f".join([name, *parts])
+        elif isinstance(value, types.FunctionType | types.BuiltinFunctionType):
             return _function(value)
-        if isinstance(value, types.MethodType):
+        elif isinstance(value, types.MethodType):
             return f"{_function(value.__func__)}@{token(value.__self__)}"
-        raise Unfingerprintable(name)
+        else:
+            raise Unfingerprintable(name)
+        if items is not None:
+            return f"{name}\x1f{self._mapping(items)}"
+        return "\x1f".join([name, *(repr(v) if type(v) in plain else token(v) for v in value)])
 
-    def _mapping(self, value: Mapping[Any, Any]) -> str:
+    def _mapping(self, items: Iterable[tuple[Any, Any]]) -> str:
         token = self._token
-        return "\x1f".join(f"{token(k)}\x1e{token(v)}" for k, v in value.items())
+        plain = _REPR_TYPES
+        return "\x1f".join(
+            f"{repr(k) if type(k) in plain else token(k)}\x1e"
+            f"{repr(v) if type(v) in plain else token(v)}"
+            for k, v in items
+        )
+
+
+_TYPE_NAMES: dict[type, str] = {}
+
+
+def _type_name(kind: type) -> str:
+    name = _TYPE_NAMES.get(kind)
+    if name is None:
+        name = _TYPE_NAMES[kind] = f"{kind.__module__}.{kind.__qualname__}"
+    return name
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}

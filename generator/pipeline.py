@@ -15,8 +15,8 @@ from typing import Any
 from generator.audience import (
     Audience,
     Secret,
-    SecretScanner,
     mark_restricted,
+    scanner_for,
     secrets,
     visible,
 )
@@ -406,7 +406,7 @@ def _guard_personal_data(
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
     for name, content in hand.items():
         pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
-    scanner = SecretScanner(loaded.secrets)
+    scanner = scanner_for(tuple(loaded.secrets))
     for name, (source, text) in sorted(pages.items()):
         for secret in scanner.find(text):
             where = Location(display_path(source)) if name in hand else None

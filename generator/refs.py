@@ -130,19 +130,27 @@ def _references(node: Any, path: DataPath) -> typing.Iterator[tuple[DataPath, Re
     """Yield (path, ref target, id) for every reference value in the model."""
     if not isinstance(node, BaseModel):
         return
-    for name in type(node).model_fields:
+    for name, target in _fields(type(node)):
         value = getattr(node, name)
-        child = (*path, name)
-        target = _ref_target(type(node), name)
-        if target and isinstance(value, str):
-            yield child, target, value
-        elif target and isinstance(value, list):
-            yield from (((*child, i), target, v) for i, v in enumerate(value))
+        if target is not None:
+            if isinstance(value, str):
+                yield (*path, name), target, value
+            elif isinstance(value, list):
+                child = (*path, name)
+                yield from (((*child, i), target, v) for i, v in enumerate(value))
         elif isinstance(value, list):
+            child = (*path, name)
             for i, item in enumerate(value):
-                yield from _references(item, (*child, i))
-        else:
-            yield from _references(value, child)
+                if isinstance(item, BaseModel):
+                    yield from _references(item, (*child, i))
+        elif isinstance(value, BaseModel):
+            yield from _references(value, (*path, name))
+
+
+@functools.cache
+def _fields(owner: type[BaseModel]) -> tuple[tuple[str, Ref | None], ...]:
+    """Each field of ``owner`` with its Ref marker, if it holds references."""
+    return tuple((name, _ref_target(owner, name)) for name in owner.model_fields)
 
 
 @functools.cache

@@ -65,10 +65,13 @@ def _remember_paths(node: Any, path: DataPath) -> None:
         node._path = path
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            _remember_paths(getattr(node, name), (*path, name))
+            value = getattr(node, name)
+            if isinstance(value, BaseModel | list):  # text, numbers and dates hold no record
+                _remember_paths(value, (*path, name))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            _remember_paths(item, (*path, index))
+            if isinstance(item, BaseModel | list):
+                _remember_paths(item, (*path, index))
 
 
 def _shown(value: Any) -> str:
