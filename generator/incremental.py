@@ -24,11 +24,12 @@ import pickle
 import sys
 import tempfile
 import types
+import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -94,11 +95,13 @@ class Lookup(Mapping[K, V]):
     def __repr__(self) -> str:
         return f"Lookup({self.name!r}, {len(self._items)} items)"
 
-    def peek(self, key: Any) -> Any:
+    # Underscored, so templates cannot call them (the sandbox refuses such names): every read a
+    # template makes is recorded.
+    def _peek(self, key: Any) -> Any:
         """The record for ``key`` (or the missing marker), without recording a read."""
         return self._items.get(key, _MISSING)
 
-    def raw(self) -> dict[K, V]:
+    def _raw(self) -> dict[K, V]:
         """The whole table, without recording a read."""
         return self._items
 
@@ -115,6 +118,30 @@ class TrackedData:
 
     def __init__(self, data: BaseModel) -> None:
         object.__setattr__(self, "_data", data)
+
+    def _whole(self) -> BaseModel:
+        """The model itself, read as a whole."""
+        if _active is not None:
+            _active.sections.add("*")
+        data: BaseModel = object.__getattribute__(self, "_data")
+        return data
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        return iter(self._whole())
+
+    def __eq__(self, other: object) -> bool:
+        mine = self._whole()
+        if isinstance(other, TrackedData):
+            return mine == other._whole()
+        return mine == other
+
+    __hash__ = None  # type: ignore[assignment]  # as the model: not hashable
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+    def __str__(self) -> str:
+        return str(self._whole())
 
     def __getattr__(self, name: str) -> Any:
         data = object.__getattribute__(self, "_data")
@@ -205,7 +232,7 @@ class Fingerprints:
             private = value.__pydantic_private__ or {}
             return f"{name}\x1f{value.model_dump_json()}\x1f{sorted(private.items())!r}"
         elif isinstance(value, Lookup):
-            return f"{name}\x1f{value.name}\x1f{self._mapping(value.raw().items())}"
+            return f"{name}\x1f{value.name}\x1f{self._mapping(value._raw().items())}"
         elif isinstance(value, TrackedData):
             return f"{name}\x1f{token(object.__getattribute__(value, '_data'))}"
         elif isinstance(value, Mapping):
@@ -218,15 +245,22 @@ class Fingerprints:
             fields = [getattr(value, f) for f in _field_names(kind)]
             parts = [repr(v) if type(v) in plain else token(v) for v in fields]
             return "\x1f".join([name, *parts])
-        elif isinstance(value, types.FunctionType | types.BuiltinFunctionType):
-            return _function(value)
-        elif isinstance(value, types.MethodType):
-            return f"{_function(value.__func__)}@{token(value.__self__)}"
+        elif isinstance(value, _CALLABLES):
+            return self._callable(value)
         else:
             raise Unfingerprintable(name)
         if items is not None:
             return f"{name}\x1f{self._mapping(items)}"
         return "\x1f".join([name, *(repr(v) if type(v) in plain else token(v) for v in value)])
+
+    def _callable(self, value: Callable[..., Any]) -> str:
+        """A function by name (its code is in the memo key), with what it is bound to."""
+        if isinstance(value, types.MethodType):
+            return f"{_function(value.__func__)}@{self._token(value.__self__)}"
+        owner = getattr(value, "__self__", None)  # a builtin bound to an object ({}.get)
+        if owner is None or isinstance(owner, types.ModuleType):
+            return _function(value)
+        return f"{_function(value)}@{self._token(owner)}"
 
     def _mapping(self, items: Iterable[tuple[Any, Any]]) -> str:
         token = self._token
@@ -238,6 +272,7 @@ class Fingerprints:
         )
 
 
+_CALLABLES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
 _TYPE_NAMES: dict[type, str] = {}
 
 
@@ -425,7 +460,10 @@ class Session:
         names: Callable[[str], frozenset[str] | None],
     ) -> PageEntry:
         if template not in self.memo.names:
-            self.memo.names[template] = names(template)
+            try:
+                self.memo.names[template] = names(template)
+            except Exception as exc:  # a template it reads but cannot analyse: render every time
+                raise Unfingerprintable(f"template {template}") from exc
         may_read = self.memo.names[template]
         chosen = set(context) if may_read is None else may_read
         values = {
@@ -450,7 +488,7 @@ class Session:
         lookup = context.get(table)
         if not isinstance(lookup, Lookup):
             return _MISSING
-        found = lookup.peek(key)
+        found = lookup._peek(key)
         return _MISSING if found is _MISSING else self.fp.of(found)
 
     def _table(self, context: Mapping[str, Any], table: str) -> str:
@@ -458,12 +496,23 @@ class Session:
         return self.fp.of(lookup) if isinstance(lookup, Lookup) else _MISSING
 
     def _section(self, name: str) -> str:
+        """Digest of one section of ``data``; anything else (``*``: iterated, compared, printed;
+        a pydantic attribute) stands for the whole model."""
         if name in self._fields:
             return self.fp.of(getattr(self.data, name))
         return self.fp.of(self.data)  # a method or property: it may read anything
 
 
-_LIBRARIES = ("jinja2", "markupsafe", "phonenumbers", "pydantic", "pydantic-core")
+# Libraries whose output ends up in a page or in drills.ics (tzdata: the feed's VTIMEZONE).
+_LIBRARIES = (
+    "icalendar",
+    "jinja2",
+    "markupsafe",
+    "phonenumbers",
+    "pydantic",
+    "pydantic-core",
+    "tzdata",
+)
 
 
 @functools.cache
@@ -471,12 +520,32 @@ def code_digest() -> str:
     """The generator's own code and the libraries that shape a page (templates, escaping, phone
     formats): a change renders every page again."""
     root = Path(__file__).resolve().parent
-    versions = [metadata.version(name) for name in _LIBRARIES]
-    parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}"]
+    versions = [_version(name) for name in _LIBRARIES]
+    parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}/{_zone_digest('Asia/Taipei')}"]
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():
             parts.append(f"{path.relative_to(root)}:{_file_hash(path)}")
     return _hash("\n".join(parts))
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def _zone_digest(key: str) -> str:
+    """The time zone file zoneinfo reads for ``key`` (the system's, else the tzdata package's)."""
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / key
+        if path.is_file():
+            return _file_hash(path)
+    try:
+        found = resources.files("tzdata.zoneinfo").joinpath(*key.split("/"))
+        return hashlib.blake2b(found.read_bytes(), digest_size=16).hexdigest()
+    except (ModuleNotFoundError, OSError):
+        return "-"
 
 
 def tree_digest(*folders: Path) -> str:
@@ -514,5 +583,5 @@ def _write_pickle(path: Path, data: Any) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):  # costs time only
         return

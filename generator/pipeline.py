@@ -56,7 +56,7 @@ from generator.printbook import (
     render_pdf,
 )
 from generator.refs import IdIndex, check_refs, index_ids
-from generator.render import make_env, render_named, template_names
+from generator.render import make_env, render, render_named, template_names
 from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
 from generator.validate import build_model
@@ -269,11 +269,14 @@ def render_pages(
     problems: list[Issue] = []
     for spec in all_pages(sections):
         context = {**spec.context, "title": spec.title}
-        found = session.reuse(spec.dest, spec.candidates, context)
+        found = session.reuse(spec.dest, spec.candidates, context) if reuse else None
         if found is not None:
             rendered[spec.dest] = found
             continue
         try:
+            if not reuse:
+                rendered[spec.dest] = render(env, spec.candidates, context, spec.dest)
+                continue
             rendered[spec.dest] = session.render(
                 spec.dest,
                 spec.candidates,

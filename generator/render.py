@@ -29,7 +29,7 @@ from jinja2 import (
 from jinja2 import (
     TemplateError as JinjaError,
 )
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from generator import phones
 from generator.errors import Location, TemplateError, error
@@ -146,8 +146,11 @@ def _number(phone: Any) -> str:
     return str(getattr(phone, "number", phone))
 
 
-class _Sandbox(SandboxedEnvironment):
+class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, with its attribute verdicts remembered.
+
+    Immutable: a template cannot change a list or dict it was given, so what one page renders
+    never depends on another page rendered before it (pages are reused by what they read).
 
     Jinja's verdict depends only on the attribute name and the type of the object, and it is
     asked on every attribute a template reads, so it is computed once per (type, name).
@@ -243,7 +246,8 @@ def render_named(
 
 def template_names(env: SandboxedEnvironment, name: str) -> frozenset[str] | None:
     """Every context name that template ``name``, or a template it extends, includes or
-    imports, may read; None when one of those is chosen at render time (then any name may be).
+    imports, may read; None when one of those is chosen at render time, is missing or does not
+    parse (then any name may be).
 
     ``page_dest``, read by the ``href`` filter, is not a template name: it is the page itself.
     """
@@ -255,8 +259,11 @@ def template_names(env: SandboxedEnvironment, name: str) -> frozenset[str] | Non
         if current in seen:
             continue
         seen.add(current)
-        source = env.loader.get_source(env, current)[0] if env.loader is not None else ""
-        tree = env.parse(source, current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader is not None else ""
+            tree = env.parse(source, current)
+        except (TemplateNotFound, TemplateSyntaxError):  # e.g. ``include … ignore missing``
+            return None
         names.update(meta.find_undeclared_variables(tree))
         for ref in meta.find_referenced_templates(tree):
             if ref is None:

@@ -60,12 +60,14 @@ def _replace(path: Path, content: bytes) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fresh = False
     except FileExistsError:  # left by a run that was killed: pick a fresh name
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        tmp = Path(name)
-        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600
+        tmp, fresh = Path(name), True
     try:
         with os.fdopen(fd, "wb") as handle:
+            if fresh:
+                tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600
             handle.write(content)
         tmp.replace(path)
     except BaseException:

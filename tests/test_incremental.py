@@ -11,7 +11,7 @@ import pytest
 
 from generator import incremental
 from generator.audience import Audience
-from generator.errors import DataError
+from generator.errors import DataError, TemplateError
 from generator.incremental import Fingerprints, Lookup, Reads, Unfingerprintable
 from generator.model import Person
 from generator.pipeline import Project, generate, load_and_validate, render_pages
@@ -284,3 +284,61 @@ def test_the_drill_calendar_is_made_again_only_when_what_it_shows_changed(
     generate(fresh, reuse=False)
     assert "（改期）" in calendar.read_bytes().decode("utf-8").replace("\r\n ", "")
     assert project.page_memo.calls["static"].result["drills.ics"] == calendar.read_bytes()
+
+
+def _override(project_root: Path, name: str, text: str) -> None:
+    path = project_root / "firm_data/overrides" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+_BIA = '{% extends "default:pages/bia.md.j2" %}{% block meta %}'
+
+
+def test_overrides_that_include_missing_templates_still_render(minimal_project: Path) -> None:
+    _override(
+        minimal_project,
+        "pages/bia.md.j2",
+        _BIA + '{% include "partials/firm-note.md.j2" ignore missing %}附註{{ super() }}'
+        "{% endblock %}",
+    )
+    project = Project.at(minimal_project)
+    memoised, fresh, _ = _render_both(project)
+    assert memoised == fresh and "附註" in fresh["bia.md"]
+    again, _, reused = _render_both(project)
+    assert again == fresh and "bia.md" in reused  # kept by the digests of every context name
+    _override(minimal_project, "partials/firm-note.md.j2", "公司附註")
+    memoised, fresh, _ = _render_both(project)
+    assert memoised == fresh and "公司附註" in fresh["bia.md"]
+
+
+def test_templates_can_neither_bypass_the_tables_nor_change_shared_data(
+    minimal_project: Path,
+) -> None:
+    project = Project.at(minimal_project)
+    for body in ("{{ people._raw() }}", "{{ data.systems.append(1) }}"):
+        _override(minimal_project, "pages/bia.md.j2", _BIA + body + "{% endblock %}")
+        with pytest.raises(TemplateError):
+            generate(project)
+
+
+def test_data_read_as_a_whole_is_followed(minimal_project: Path) -> None:
+    _override(
+        minimal_project,
+        "pages/bia.md.j2",
+        _BIA + "{% for name, value in data %}{{ name }} {% endfor %}{{ super() }}{% endblock %}",
+    )
+    project = Project.at(minimal_project)
+    generate(project)
+    people = minimal_project / "firm_data/people.yaml"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("02-2700-0001", "02-2700-0009"), "utf-8"
+    )
+    generate(project)
+    assert "bia.md" not in project.page_memo.reused
+    assert "people" in (minimal_project / "build/docs/bia.md").read_text(encoding="utf-8")
+
+
+def test_bound_builtins_are_digested_with_what_they_are_bound_to() -> None:
+    assert Fingerprints().of({"a": 1}.get) != Fingerprints().of({"a": 2}.get)
+    assert Fingerprints().of(len) == Fingerprints().of(len)
