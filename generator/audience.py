@@ -105,7 +105,7 @@ _NOT_DIGIT = re.compile(r"[^0-9]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
-_SEEN_LIMIT = 1 << 14  # texts remembered by one scanner (pages of a large firm, several runs)
+_SEEN_LIMIT = 1 << 14  # texts one scanner remembers at most (pages of a very large firm)
 
 
 @functools.lru_cache(maxsize=2)
@@ -142,6 +142,10 @@ class SecretScanner:
                 self._seen.clear()
             found = self._seen[text] = self._find(text)
         return list(found)
+
+    def forget_others(self, texts: set[str]) -> None:
+        """Remember only ``texts`` (this run's pages), so a long ``serve`` does not pile up."""
+        self._seen = {text: found for text, found in self._seen.items() if text in texts}
 
     def _find(self, text: str) -> list[Secret]:
         hits = [s for s in self._others if (s.number or s.needle in text) and s.found_in(text)]

@@ -410,6 +410,7 @@ def _guard_personal_data(
     for name, content in hand.items():
         pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
     scanner = scanner_for(tuple(loaded.secrets))
+    scanner.forget_others({text for _, text in pages.values()})
     for name, (source, text) in sorted(pages.items()):
         for secret in scanner.find(text):
             where = Location(display_path(source)) if name in hand else None

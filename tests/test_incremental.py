@@ -342,3 +342,32 @@ def test_data_read_as_a_whole_is_followed(minimal_project: Path) -> None:
 def test_bound_builtins_are_digested_with_what_they_are_bound_to() -> None:
     assert Fingerprints().of({"a": 1}.get) != Fingerprints().of({"a": 2}.get)
     assert Fingerprints().of(len) == Fingerprints().of(len)
+
+
+def test_a_reused_page_is_searched_again_when_the_personal_numbers_change(
+    minimal_project: Path,
+) -> None:
+    systems = minimal_project / "firm_data/systems.yaml"
+    systems.write_text(
+        systems.read_text(encoding="utf-8").replace(
+            "客戶無法下單", "客戶無法下單，請撥 0912-000-555"
+        ),
+        encoding="utf-8",
+    )
+    project = Project.at(minimal_project)
+    generate(project)  # not anybody's number yet
+    holding = {dest for dest, text in _pages(minimal_project).items() if "0912-000-555" in text}
+    assert holding
+    people = minimal_project / "firm_data/people.yaml"
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("0912-000-001", "0912-000-555"), "utf-8"
+    )
+    with pytest.raises(DataError) as raised:
+        generate(project)
+    caught = {
+        re.sub(r"^內部版頁面「(.+?)」.*$", r"\1", i.message)
+        for i in raised.value.issues
+        if i.code == "personal-data" and "測試甲" in i.message
+    }
+    assert holding <= caught
+    assert holding <= set(project.page_memo.reused)  # reused unchanged, and searched again
