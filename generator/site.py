@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -360,12 +361,39 @@ class _Rebuilder:
         # Until this build succeeds the next one is full: a failed build may have left the site
         # half written.
         self.last = None
-        build(config, serve_url=self.serve_url, dirty=pages is not None)
+        with _jieba_kept() if pages is not None else contextlib.nullcontext():
+            build(config, serve_url=self.serve_url, dirty=pages is not None)
         fix_query_segmentation(self.site_dir)
         self.search.after_build(self.site_dir, pages)
         self.last = now
         if pages:
             log.info("handbook: 局部重建 %d 個頁面", len(pages))
+
+
+@contextmanager
+def _jieba_kept() -> Iterator[None]:
+    """Keep jieba's dictionaries as the last build left them, for a partial build.
+
+    Material's search plugin sets the dictionary and loads the user dictionary on every build,
+    which makes jieba load its whole dictionary again (about 0.4 s per save). A partial build only
+    happens when neither dictionary changed since the last good build in this process, so what
+    it would load is what jieba already holds.
+    """
+    try:
+        import jieba
+    except ImportError:
+        yield
+        return
+    saved = jieba.set_dictionary, jieba.load_userdict
+    jieba.set_dictionary = jieba.load_userdict = _unchanged
+    try:
+        yield
+    finally:
+        jieba.set_dictionary, jieba.load_userdict = saved
+
+
+def _unchanged(*_args: object) -> None:
+    """Stands for a jieba call whose result is already in place."""
 
 
 def serve_site(

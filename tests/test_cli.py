@@ -125,6 +125,10 @@ def test_serve_rebuilds_only_changed_pages_and_keeps_the_search_index(
         # Every page keeps its entries; only the edited number differs.
         assert [d["location"] for d in after] == [d["location"] for d in before]
         assert "2700-0001" not in json.dumps(after, ensure_ascii=False)
+        # Segmented with the same dictionaries as the full build (serve keeps jieba loaded).
+        assert json.dumps(after, ensure_ascii=False).replace("0991", "0001") == json.dumps(
+            before, ensure_ascii=False
+        )
         # A system's name is in the navigation (and the search dictionary): a full build.
         systems = minimal_project / "firm_data/systems.yaml"
         systems.write_text(
