@@ -105,9 +105,6 @@ _NOT_DIGIT = re.compile(r"[^0-9]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
-_SEEN_LIMIT = 1 << 14  # texts one scanner remembers at most (pages of a very large firm)
-
-
 @functools.lru_cache(maxsize=2)
 def scanner_for(found: tuple[Secret, ...]) -> SecretScanner:
     """One scanner per set of secrets: while they stay the same (most edits), a page that did
@@ -138,8 +135,6 @@ class SecretScanner:
         """The secrets ``text`` contains, in the order they were given (remembered per text)."""
         found = self._seen.get(text)
         if found is None:
-            if len(self._seen) >= _SEEN_LIMIT:
-                self._seen.clear()
             found = self._seen[text] = self._find(text)
         return list(found)
 

@@ -14,15 +14,14 @@ Publishing an edition renders every page from scratch (``PageMemo`` is not used 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import inspect
-import os
 import pickle
 import sys
-import tempfile
 import types
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+from generator.write import replace_atomically
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -52,6 +53,17 @@ class Reads:
 
 
 _active: Reads | None = None  # the page being rendered (rendering is single-threaded)
+
+
+@contextlib.contextmanager
+def _recording() -> Iterator[Reads]:
+    """Record the reads made through ``Lookup`` and ``TrackedData`` inside the block."""
+    global _active
+    _active = reads = Reads()
+    try:
+        yield reads
+    finally:
+        _active = None
 
 
 class Lookup(Mapping[K, V]):
@@ -340,13 +352,13 @@ class PageMemo:
         self.names: dict[str, frozenset[str] | None] = {}  # template → names it may read
         self.calls: dict[str, CallEntry] = {}  # other files made from the data (drills.ics)
         self.reused: list[str] = []  # pages reused by the last run
-        self._loaded_from_disk = False
+        self._file: Path | None = None  # read once, at the first run
 
     def open(self, key: str, name: str) -> None:
         """Start a run with ``key``; ``name`` tells this memo's file apart (e.g. the audience)."""
-        if not self._loaded_from_disk and self.folder is not None:
-            self._loaded_from_disk = True
-            stored = _read_pickle(self.folder / f"{name}.pickle")
+        if self._file is None and self.folder is not None:
+            self._file = self.folder / f"{name}.pickle"
+            stored = _read_pickle(self._file)
             if isinstance(stored, dict) and stored.get("key") == key:
                 self.key, self.entries = key, stored.get("entries", {})
                 self.names, self.calls = stored.get("names", {}), stored.get("calls", {})
@@ -354,17 +366,19 @@ class PageMemo:
             self.key, self.entries, self.names, self.calls = key, {}, {}, {}
         self.reused = []
 
-    def forget_others(self, pages: set[str]) -> None:
-        """Forget every page but ``pages`` (the pages of the handbook now)."""
+    def close(self, pages: set[str]) -> None:
+        """End a run: forget every page but ``pages`` (the handbook's now), and write the memo
+        (atomically; a failure costs only time)."""
         for dest in set(self.entries) - pages:
             del self.entries[dest]
-
-    def save(self, name: str) -> None:
-        """Write the memo (atomically; a failure costs only time)."""
-        if self.folder is None:
+        if self._file is None:
             return
         data = {"key": self.key, "entries": self.entries, "names": self.names, "calls": self.calls}
-        _write_pickle(self.folder / f"{name}.pickle", data)
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            replace_atomically(self._file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            return
 
 
 class Session:
@@ -377,7 +391,36 @@ class Session:
         self.fp = Fingerprints()
         self._fields = set(type(data).model_fields)
 
-    def reuse(self, dest: str, candidates: list[str], context: Mapping[str, Any]) -> str | None:
+    def page(
+        self,
+        dest: str,
+        candidates: list[str],
+        context: dict[str, Any],
+        render: Callable[[dict[str, Any]], tuple[str, str]],
+        names: Callable[[str], frozenset[str] | None],
+    ) -> str:
+        """The page's last Markdown if nothing it read has changed; else rendered with ``render``
+        (context → Markdown, template name), recording what it reads. ``names`` gives the
+        context names a template may read."""
+        found = self._reuse(dest, candidates, context)
+        if found is not None:
+            return found
+        tracked = {k: self.tracked if v is self.data else v for k, v in context.items()}
+        with _recording() as reads:
+            output, template = render(tracked)
+        self.memo.entries.pop(dest, None)
+        try:
+            entry = self._entry(candidates, template, context, reads, output, names)
+        except Unfingerprintable:
+            return output  # rendered every time
+        self.memo.entries[dest] = entry
+        return output
+
+    def close(self, pages: set[str]) -> None:
+        """End the run: keep the memo of ``pages`` (the handbook's pages now) only, and save it."""
+        self.memo.close(pages)
+
+    def _reuse(self, dest: str, candidates: list[str], context: Mapping[str, Any]) -> str | None:
         """The page's last Markdown if nothing it read has changed, else None."""
         entry = self.memo.entries.get(dest)
         if entry is None or entry.candidates != candidates:
@@ -396,37 +439,11 @@ class Session:
         self.memo.reused.append(dest)
         return entry.output
 
-    def render(
-        self,
-        dest: str,
-        candidates: list[str],
-        context: dict[str, Any],
-        render: Callable[[dict[str, Any]], tuple[str, str]],
-        names: Callable[[str], frozenset[str] | None],
-    ) -> str:
-        """Render with ``render`` (context → Markdown, template name), recording what was read."""
-        global _active
-        reads = Reads()
-        tracked = {k: self.tracked if v is self.data else v for k, v in context.items()}
-        _active = reads
-        try:
-            output, template = render(tracked)
-        finally:
-            _active = None
-        self.memo.entries.pop(dest, None)
-        try:
-            entry = self._entry(candidates, template, context, reads, output, names)
-        except Unfingerprintable:
-            return output  # rendered every time
-        self.memo.entries[dest] = entry
-        return output
-
     def call(self, name: str, function: Callable[..., T], *args: Any) -> T:
         """``function(data, *args)``, reused while ``args`` and the sections it read are the same.
 
         ``function`` gets ``data`` as a ``TrackedData``, so it may only read attributes of it.
         """
-        global _active
         entry = self.memo.calls.get(name)
         try:
             given = self.fp.of(list(args))
@@ -439,12 +456,8 @@ class Session:
                 return result
         except Unfingerprintable:
             return function(self.data, *args)
-        reads = Reads()
-        _active = reads
-        try:
+        with _recording() as reads:
             result = function(self.tracked, *args)
-        finally:
-            _active = None
         self.memo.calls[name] = CallEntry(
             given, {s: self._section(s) for s in reads.sections}, result
         )
@@ -567,21 +580,6 @@ def _file_hash(path: Path) -> str:
 
 def _read_pickle(path: Path) -> Any:
     try:
-        return pickle.loads(path.read_bytes())  # our own cache folder, written by _write_pickle
+        return pickle.loads(path.read_bytes())  # our own cache folder, written by PageMemo.close
     except Exception:  # missing or damaged: start empty
         return None
-
-
-def _write_pickle(path: Path, data: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):  # costs time only
-        return

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2.sandbox import SandboxedEnvironment
+
 from generator.audience import (
     Audience,
     Secret,
@@ -244,54 +246,52 @@ def render_pages(
     project: Project,
     loaded: Loaded,
     extra: dict[str, Any] | None = None,
-    *,
-    reuse: bool = True,
-    keep: bool = True,
+    session: Session | None = None,
 ) -> tuple[list[NavSection], dict[str, str]]:
     """Render every page in memory; report every template error, not just the first.
 
-    With ``reuse``, a page none of whose inputs changed since it was last rendered is taken from
-    the project's page memo (see ``incremental``); without it, every page is rendered afresh.
-    ``keep`` writes the memo to disk at the end (``generate`` does it once, after other files).
+    With a ``session`` (``page_session``), a page none of whose inputs changed since it was last
+    rendered is taken from the project's page memo (see ``incremental``); without one, every page
+    is rendered afresh.
     """
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
     sections = plan(loaded.firm, loaded.audience.value, {"compliance": view, **(extra or {})})
-    cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
-    cache.mkdir(parents=True, exist_ok=True)
-    style = loaded.firm.firm.date_style
-    env = make_env(project.templates, project.overrides, style, cache)
-    memo = project.page_memo if reuse else PageMemo()
-    memo_name = loaded.audience.value
-    key = f"{code_digest()}/{tree_digest(project.templates, project.overrides)}/{style}"
-    memo.open(key, memo_name)
-    session = Session(memo, loaded.firm)
+    env = _template_env(project, loaded)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
     for spec in all_pages(sections):
         context = {**spec.context, "title": spec.title}
-        found = session.reuse(spec.dest, spec.candidates, context) if reuse else None
-        if found is not None:
-            rendered[spec.dest] = found
-            continue
         try:
-            if not reuse:
+            if session is None:
                 rendered[spec.dest] = render(env, spec.candidates, context, spec.dest)
-                continue
-            rendered[spec.dest] = session.render(
-                spec.dest,
-                spec.candidates,
-                context,
-                functools.partial(render_named, env, spec.candidates, dest=spec.dest),
-                functools.partial(template_names, env),
-            )
+            else:
+                rendered[spec.dest] = session.page(
+                    spec.dest,
+                    spec.candidates,
+                    context,
+                    functools.partial(render_named, env, spec.candidates, dest=spec.dest),
+                    functools.partial(template_names, env),
+                )
         except TemplateError as exc:
             problems.extend(exc.issues)
     if problems:
         raise TemplateError(problems)
-    memo.forget_others(set(rendered))
-    if reuse and keep:
-        memo.save(memo_name)
     return sections, rendered
+
+
+def _template_env(project: Project, loaded: Loaded) -> SandboxedEnvironment:
+    cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
+    cache.mkdir(parents=True, exist_ok=True)
+    return make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
+
+
+def page_session(project: Project, loaded: Loaded) -> Session:
+    """A run of the project's page memo, valid for the current code, templates and date style;
+    end it with ``Session.close`` and the pages of the handbook."""
+    style = loaded.firm.firm.date_style
+    key = f"{code_digest()}/{tree_digest(project.templates, project.overrides)}/{style}"
+    project.page_memo.open(key, loaded.audience.value)
+    return Session(project.page_memo, loaded.firm)
 
 
 @dataclass
@@ -311,7 +311,9 @@ def render_handbook(project: Project) -> RenderedHandbook:
     audience sees them (internal by default: no personal numbers, checked by the same guard).
     """
     loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
-    sections, rendered = render_pages(project, loaded)
+    session = page_session(project, loaded)
+    sections, rendered = render_pages(project, loaded, session=session)
+    session.close(set(rendered))
     hand = read_tree(project.docs)
     # Files the pages link to that are made from data (e.g. drills.ics) travel as attachments.
     hand.update(static_files(loaded.firm, os.environ.get("SITE_URL") or None))
@@ -343,11 +345,12 @@ def generate(
     if with_pdf:
         check_engine()
     context = {"downloads": downloads, **(extra or {})}
-    sections, rendered = render_pages(project, loaded, context, reuse=reuse, keep=False)
+    session = page_session(project, loaded) if reuse else None
+    sections, rendered = render_pages(project, loaded, context, session)
     hand = read_tree(project.docs)
     site_url = os.environ.get("SITE_URL") or None
-    if reuse:
-        exported = Session(project.page_memo, loaded.firm).call("static", static_files, site_url)
+    if session is not None:
+        exported = session.call("static", static_files, site_url)
     else:
         exported = static_files(loaded.firm, site_url)
     clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))
@@ -360,8 +363,8 @@ def generate(
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
         files.update(_render_downloads(project, loaded, sections, rendered, progress))
-    if reuse:
-        project.page_memo.save(loaded.audience.value)
+    if session is not None:
+        session.close(set(rendered))
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
@@ -569,7 +572,9 @@ def pdf(
     """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
     check_engine()
     loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
-    sections, rendered = render_pages(project, loaded)
+    session = page_session(project, loaded)
+    sections, rendered = render_pages(project, loaded, session=session)
+    session.close(set(rendered))
     css = _print_css(project)
     outputs: list[tuple[Path, int]] = []
     for job in print_jobs(loaded, sections, rendered, drill, year):

@@ -44,18 +44,21 @@ def write_if_changed(path: Path, content: bytes) -> bool:
     try:
         if _holds(path, content):
             return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, content)
+        try:
+            replace_atomically(path, content)
+        except FileNotFoundError:  # a new folder (creating it each time costs more than this)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_atomically(path, content)
     except OSError as exc:
         raise _io_error(path, exc) from exc
     return True
 
 
-def _replace(path: Path, content: bytes) -> None:
+def replace_atomically(path: Path, content: bytes) -> None:
     """Write ``content`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    Readers (MkDocs, a web server) see the old file or the new one, never half of it; the new
-    file gets the usual permissions (0666 less the umask).
+    Readers (MkDocs, a web server, another run) see the old file or the new one, never half of
+    it; the new file gets the usual permissions (0666 less the umask). Raises OSError.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -78,21 +81,11 @@ def _replace(path: Path, content: bytes) -> None:
 def sync_tree(root: Path, files: Mapping[str, bytes]) -> WriteReport:
     """Make ``root`` hold exactly ``files`` (relative posix path → bytes), touching only changes."""
     report = WriteReport()
-    made: set[Path] = set()
     for rel in sorted(files):
-        path = root / rel
-        content = files[rel]
-        try:
-            if _holds(path, content):
-                report.unchanged += 1
-                continue
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            _replace(path, content)
-        except OSError as exc:
-            raise _io_error(path, exc) from exc
-        report.written.append(rel)
+        if write_if_changed(root / rel, files[rel]):
+            report.written.append(rel)
+        else:
+            report.unchanged += 1
     if root.is_dir():
         for found in sorted(root.rglob("*"), reverse=True):
             rel = found.relative_to(root).as_posix()

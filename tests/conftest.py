@@ -30,6 +30,13 @@ def make_project(root: Path, data: Path) -> Path:
     return root
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a data file with ``new`` (``old`` must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 @pytest.fixture
 def minimal_project(tmp_path: Path) -> Path:
     """A fresh project holding the minimal test firm."""

@@ -14,9 +14,9 @@ from generator.audience import Audience
 from generator.errors import DataError, TemplateError
 from generator.incremental import Fingerprints, Lookup, Reads, Unfingerprintable
 from generator.model import Person
-from generator.pipeline import Project, generate, load_and_validate, render_pages
+from generator.pipeline import Project, generate, load_and_validate, page_session, render_pages
 from generator.render import Md
-from tests.conftest import EXAMPLE, make_project
+from tests.conftest import EXAMPLE, edit, make_project
 
 
 def test_lookup_records_ids_read_and_whole_reads() -> None:
@@ -118,9 +118,11 @@ def test_fingerprints_of_graphs_that_point_back_cover_the_whole_graph() -> None:
 def _render_both(project: Project) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """The pages as the memo gives them, then rendered afresh, and which ones were reused."""
     loaded = load_and_validate(project.data_dir, project.audience)
-    _, memoised = render_pages(project, loaded)
+    session = page_session(project, loaded)
+    _, memoised = render_pages(project, loaded, session=session)
+    session.close(set(memoised))
     reused = list(project.page_memo.reused)
-    _, fresh = render_pages(project, loaded, reuse=False)
+    _, fresh = render_pages(project, loaded)
     return memoised, fresh, reused
 
 
@@ -185,9 +187,7 @@ def test_every_edit_gives_the_pages_a_full_render_gives(tmp_path: Path) -> None:
 def test_a_phone_edit_renders_only_pages_that_read_that_person(example_project: Path) -> None:
     project = Project.at(example_project)
     generate(project)
-    people = example_project / "firm_data/people.yaml"
-    text = people.read_text(encoding="utf-8")
-    people.write_text(text.replace('"02-2700-0101"', '"02-2700-0199"', 1), encoding="utf-8")
+    edit(example_project / "firm_data/people.yaml", '"02-2700-0101"', '"02-2700-0199"')
     result = generate(project)
     entries = project.page_memo.entries
     rendered = set(entries) - set(project.page_memo.reused)
@@ -269,9 +269,7 @@ def test_the_drill_calendar_is_made_again_only_when_what_it_shows_changed(
     generate(project)
     calendar = example_project / "build/docs/drills.ics"
     first = project.page_memo.calls["static"].result
-    people = example_project / "firm_data/people.yaml"
-    text = people.read_text(encoding="utf-8")
-    people.write_text(text.replace('"02-2700-0101"', '"02-2700-0199"', 1), encoding="utf-8")
+    edit(example_project / "firm_data/people.yaml", '"02-2700-0101"', '"02-2700-0199"')
     generate(project)
     assert project.page_memo.calls["static"].result is first  # people are not in the feed
     drills = example_project / "firm_data/drills-2026.yaml"
@@ -330,10 +328,7 @@ def test_data_read_as_a_whole_is_followed(minimal_project: Path) -> None:
     )
     project = Project.at(minimal_project)
     generate(project)
-    people = minimal_project / "firm_data/people.yaml"
-    people.write_text(
-        people.read_text(encoding="utf-8").replace("02-2700-0001", "02-2700-0009"), "utf-8"
-    )
+    edit(minimal_project / "firm_data/people.yaml", "02-2700-0001", "02-2700-0009")
     generate(project)
     assert "bia.md" not in project.page_memo.reused
     assert "people" in (minimal_project / "build/docs/bia.md").read_text(encoding="utf-8")
@@ -358,10 +353,7 @@ def test_a_reused_page_is_searched_again_when_the_personal_numbers_change(
     generate(project)  # not anybody's number yet
     holding = {dest for dest, text in _pages(minimal_project).items() if "0912-000-555" in text}
     assert holding
-    people = minimal_project / "firm_data/people.yaml"
-    people.write_text(
-        people.read_text(encoding="utf-8").replace("0912-000-001", "0912-000-555"), "utf-8"
-    )
+    edit(minimal_project / "firm_data/people.yaml", "0912-000-001", "0912-000-555")
     with pytest.raises(DataError) as raised:
         generate(project)
     caught = {

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from generator.pipeline import Project, generate
-from tests.conftest import FIRMS, make_project
+from tests.conftest import FIRMS, edit, make_project
 
 RESOURCE_TAGS = {"link", "script", "img", "iframe", "source", "audio", "video", "embed", "object"}
 
@@ -150,11 +150,7 @@ def test_a_phone_edit_rewrites_exactly_the_pages_that_display_the_number(
 
     before = showing("02-2700-0101", "+886227000101")
     assert len(before) >= 3  # the call lists and contact trees show this person
-    people = example_project / "firm_data/people.yaml"
-    people.write_text(
-        people.read_text(encoding="utf-8").replace('"02-2700-0101"', '"02-2700-0199"', 1),
-        encoding="utf-8",
-    )
+    edit(example_project / "firm_data/people.yaml", '"02-2700-0101"', '"02-2700-0199"')
     changed = generate(project)
     after = showing("02-2700-0199", "+886227000199")
     assert changed.report.written == after
