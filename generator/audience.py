@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from generator import phones
 from generator.fields import Personal
 from generator.labels import label
+from generator.memo import IdentityMemo
 from generator.model import FirmData, Record
 
 T = TypeVar("T")
@@ -32,11 +33,30 @@ class Audience(StrEnum):
     RESTRICTED = "restricted"
 
 
-def visible(firm: FirmData, audience: Audience) -> FirmData:
-    """The model as ``audience`` may see it: the internal copy has no personal data at all."""
+def visible(
+    firm: FirmData, audience: Audience, memo: IdentityMemo[Any, Any] | None = None
+) -> FirmData:
+    """The model as ``audience`` may see it: the internal copy has no personal data at all.
+
+    With a ``memo``, a record redacted by the memo's last run is not redacted again.
+    """
     if audience is Audience.RESTRICTED:
         return firm
-    return _redact(firm)
+    if memo is None:
+        return _redact(firm)
+    updates: dict[str, Any] = {}
+    for name in type(firm).model_fields:
+        current = getattr(firm, name)
+        if isinstance(current, list):
+            kept = [memo.get(r, _redact) for r in current if not _personal(r)]
+            changed = len(kept) != len(current) or any(
+                a is not b for a, b in zip(kept, current, strict=True)
+            )
+            if changed:
+                updates[name] = kept
+        elif current is not None and (new := memo.get(current, _redact)) is not current:
+            updates[name] = new
+    return firm.model_copy(update=updates) if updates else firm
 
 
 @functools.cache

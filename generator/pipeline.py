@@ -44,6 +44,7 @@ from generator.exports import static_files
 from generator.guards import SiteScan, scan_site
 from generator.incremental import PageMemo, Session, code_digest, tree_digest
 from generator.load import ParseCache, SourceMap, display_path, load_firm
+from generator.memo import IdentityMemo
 from generator.model import FirmData
 from generator.pages import NavSection, all_pages, plan
 from generator.printbook import (
@@ -61,7 +62,7 @@ from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import make_env, render, render_named, template_names
 from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
-from generator.validate import build_model
+from generator.validate import ValidationMemo, build_model
 from generator.vendors import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
 
@@ -106,18 +107,39 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass
+class StageMemos:
+    """What one run of a long-lived process (``handbook serve``) leaves for the next: validated
+    records (reused while their data is unchanged) and, by record, their redacted copies and
+    references."""
+
+    validated: ValidationMemo = field(default_factory=ValidationMemo)
+    redacted: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
+    references: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
+
+    def next_run(self) -> None:
+        """Start a run (see ``IdentityMemo.next_run``)."""
+        self.redacted.next_run()
+        self.references.next_run()
+
+
 @collector_paused()
 def load_and_validate(
-    data_dir: Path, audience: Audience = Audience.INTERNAL, cache: ParseCache | None = None
+    data_dir: Path,
+    audience: Audience = Audience.INTERNAL,
+    cache: ParseCache | None = None,
+    memos: StageMemos | None = None,
 ) -> Loaded:
     """Load and validate ``data_dir``; raise DataError listing every error found.
 
     Checks judge the full data; the returned model is what ``audience`` may see. ``cache`` keeps
-    parsed files (see ``ParseCache``).
+    parsed files (see ``ParseCache``); ``memos`` keep records and what was found about them.
     """
     shown = display_path(data_dir)
     raw, load_issues = load_firm(data_dir, cache)
-    firm, issues = build_model(raw, shown)
+    if memos is not None:
+        memos.next_run()
+    firm, issues = build_model(raw, shown, memos.validated if memos is not None else None)
     if load_issues:
         # A file that did not parse leaves sections missing: do not report those twice.
         issues = [i for i in issues if i.code != "missing-section"]
@@ -125,7 +147,8 @@ def load_and_validate(
     if firm is None:
         raise DataError(sorted_issues(issues))
     index, issues = index_ids(firm, raw.sources)
-    issues += check_refs(firm, index, raw.sources, raw.section_files)
+    refs_memo = memos.references if memos is not None else None
+    issues += check_refs(firm, index, raw.sources, raw.section_files, refs_memo)
     issues += check_vendor_data(firm, raw.sources)
     issues += edition_issues(firm, raw.sources)
     errors = [i for i in issues if i.severity is Severity.ERROR]
@@ -134,7 +157,7 @@ def load_and_validate(
     ctx = CheckContext(firm, raw.sources, today())
     findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
     issues += waiver_issues
-    seen = visible(firm, audience)
+    seen = visible(firm, audience, memos.redacted if memos is not None else None)
     if seen is not firm:
         index, _ = index_ids(seen, raw.sources)
     hidden = secrets(firm) if audience is Audience.INTERNAL else []
@@ -166,6 +189,8 @@ class Project:
     parse_cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
     # Rendered pages by what they read; ``at`` also keeps them on disk in ``.cache/pages/``.
     page_memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
+    # Records and what was found about them, from this process's last run (serve).
+    memos: StageMemos = field(default_factory=StageMemos, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -310,7 +335,9 @@ def render_handbook(project: Project) -> RenderedHandbook:
     Exports (wiki, Confluence) start here so they get exactly the site's pages, as the project's
     audience sees them (internal by default: no personal numbers, checked by the same guard).
     """
-    loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
+    loaded = load_and_validate(
+        project.data_dir, project.audience, project.parse_cache, project.memos
+    )
     session = page_session(project, loaded)
     sections, rendered = render_pages(project, loaded, session=session)
     session.close(set(rendered))
@@ -340,7 +367,9 @@ def generate(
     instead of reusing unchanged ones (publishing does, as it parses every file afresh).
     """
     if loaded is None:
-        loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
+        loaded = load_and_validate(
+            project.data_dir, project.audience, project.parse_cache, project.memos
+        )
     downloads = download_list(loaded.firm) if with_pdf else []
     if with_pdf:
         check_engine()
@@ -571,7 +600,9 @@ def pdf(
 ) -> list[tuple[Path, int]]:
     """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
     check_engine()
-    loaded = load_and_validate(project.data_dir, project.audience, project.parse_cache)
+    loaded = load_and_validate(
+        project.data_dir, project.audience, project.parse_cache, project.memos
+    )
     session = page_session(project, loaded)
     sections, rendered = render_pages(project, loaded, session=session)
     session.close(set(rendered))

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from generator.errors import Issue, error
 from generator.fields import Ref
 from generator.load import DataPath, SourceMap
+from generator.memo import IdentityMemo
 from generator.model import FirmData, Record
 
 COLLECTION_LABELS = {
@@ -78,11 +79,19 @@ def index_ids(firm: FirmData, sources: SourceMap) -> tuple[IdIndex, list[Issue]]
 
 
 def check_refs(
-    firm: FirmData, index: IdIndex, sources: SourceMap, section_files: dict[str, list[str]]
+    firm: FirmData,
+    index: IdIndex,
+    sources: SourceMap,
+    section_files: dict[str, list[str]],
+    memo: IdentityMemo[Any, Any] | None = None,
 ) -> list[Issue]:
-    """Every reference field must name an existing record of its collection."""
+    """Every reference field must name an existing record of its collection.
+
+    With a ``memo``, the references of a record seen by the memo's last run, at the same place,
+    are not looked for again.
+    """
     issues: list[Issue] = []
-    for path, target, value in _references(firm, ()):
+    for path, target, value in _all_references(firm, memo):
         if any(index.get(c, value) for c in target.collections):
             continue
         issues.append(_dangling(path, target, value, index, sources, section_files))
@@ -124,6 +133,26 @@ def _dotted(path: DataPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+def _all_references(
+    firm: FirmData, memo: IdentityMemo[Any, Any] | None
+) -> typing.Iterator[tuple[DataPath, Ref, str]]:
+    """Every reference of the model; record by record through ``memo`` when given."""
+    if memo is None:
+        yield from _references(firm, ())
+        return
+    for name in type(firm).model_fields:  # FirmData's own fields are sections, never references
+        value = getattr(firm, name)
+        places = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, record in places:
+            if isinstance(record, BaseModel):
+                path = (name,) if index is None else (name, index)
+                yield from memo.get(record, functools.partial(_record_references, path=path), path)
+
+
+def _record_references(record: BaseModel, path: DataPath) -> tuple[tuple[DataPath, Ref, str], ...]:
+    return tuple(_references(record, path))
 
 
 def _references(node: Any, path: DataPath) -> typing.Iterator[tuple[DataPath, Ref, str]]:

@@ -14,8 +14,16 @@ from generator.audience import Audience
 from generator.errors import DataError, TemplateError
 from generator.incremental import Fingerprints, Lookup, Reads, Unfingerprintable
 from generator.model import Person
-from generator.pipeline import Project, generate, load_and_validate, page_session, render_pages
+from generator.pipeline import (
+    Loaded,
+    Project,
+    generate,
+    load_and_validate,
+    page_session,
+    render_pages,
+)
 from generator.render import Md
+from generator.validate import ValidationMemo
 from tests.conftest import EXAMPLE, edit, make_project
 
 
@@ -115,14 +123,32 @@ def test_fingerprints_of_graphs_that_point_back_cover_the_whole_graph() -> None:
     assert fp.of([root, leaf]) == Fingerprints().of([same_root, same_leaf])
 
 
+def _load_both(project: Project) -> tuple[Loaded, Loaded]:
+    """The data through the project's stage memos, and loaded afresh: the same in every way
+    (records with their paths, messages, findings), or the same DataError."""
+    try:
+        fresh = load_and_validate(project.data_dir, project.audience)
+    except DataError as exc:
+        with pytest.raises(DataError) as again:
+            load_and_validate(project.data_dir, project.audience, memos=project.memos)
+        assert again.value.issues == exc.issues
+        raise
+    loaded = load_and_validate(project.data_dir, project.audience, memos=project.memos)
+    assert Fingerprints().of(loaded.firm) == Fingerprints().of(fresh.firm)  # paths included
+    assert loaded.issues == fresh.issues and loaded.findings == fresh.findings
+    assert loaded.secrets == fresh.secrets
+    return loaded, fresh
+
+
 def _render_both(project: Project) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """The pages as the memo gives them, then rendered afresh, and which ones were reused."""
-    loaded = load_and_validate(project.data_dir, project.audience)
+    """The pages as the memos give them, then loaded and rendered afresh, and which ones were
+    reused."""
+    loaded, plain = _load_both(project)
     session = page_session(project, loaded)
     _, memoised = render_pages(project, loaded, session=session)
     session.close(set(memoised))
     reused = list(project.page_memo.reused)
-    _, fresh = render_pages(project, loaded)
+    _, fresh = render_pages(project, plain)
     return memoised, fresh, reused
 
 
@@ -363,3 +389,59 @@ def test_a_reused_page_is_searched_again_when_the_personal_numbers_change(
     }
     assert holding <= caught
     assert holding <= set(project.page_memo.reused)  # reused unchanged, and searched again
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_stage_memos_keep_unchanged_records_and_validate_only_edited_ones(
+    example_project: Path, audience: Audience
+) -> None:
+    project = Project.at(example_project, audience=audience)
+    before, _ = _load_both(project)
+    edit(example_project / "firm_data/people.yaml", '"02-2700-0101"', '"02-2700-0199"')
+    after, _ = _load_both(project)
+    pairs = zip(before.firm.people, after.firm.people, strict=True)
+    assert [i for i, (a, b) in enumerate(pairs) if a is not b] == [0]  # redacted copies too
+    assert "02-2700-0199" in str(after.firm.people[0].phones)
+    assert all(a is b for a, b in zip(before.firm.systems, after.firm.systems, strict=True))
+    # A person inserted first moves everyone after it: nothing stale, every path right.
+    edit(example_project / "firm_data/people.yaml", "people:\n", NEW_PERSON)
+    inserted, _ = _load_both(project)
+    assert inserted.firm.people[0].id == "p-900"
+    assert inserted.firm.people[1].path == ("people", 1)
+
+
+NEW_PERSON = """people:
+  - id: p-900
+    name: 新進員工
+    title: 專員
+    department: 資訊處
+    phones:
+      - {kind: office, number: "02-2700-0900"}
+    last_verified: 2026-10-05
+"""
+
+
+def test_stage_memos_still_find_a_reference_to_a_record_removed_elsewhere(
+    example_project: Path,
+) -> None:
+    project = Project.at(example_project)
+    _load_both(project)
+    owner = re.search(r"owner: (p-\d+)", (example_project / "firm_data/systems.yaml").read_text())
+    assert owner is not None
+    edit(example_project / "firm_data/people.yaml", f"id: {owner[1]}\n", "id: p-899\n")
+    with pytest.raises(DataError) as found:
+        _load_both(project)  # the systems are unchanged: their references come from the memo
+    assert any(
+        i.code == "dangling-ref" and owner[1] in i.message and "systems.yaml" in str(i.location)
+        for i in found.value.issues
+    )
+
+
+def test_the_validation_memo_tells_equal_values_of_other_types_apart() -> None:
+    memo = ValidationMemo()
+    memo.sections = {"s": ([{"a": 1, "b": [1.0]}], ["one"]), "t": ({"x": True}, "whole")}
+    mixed, reused = memo.reuse({"s": [{"a": 1, "b": [1.0]}], "t": {"x": True}})
+    assert mixed == {"s": ["one"], "t": "whole"} and reused == {"s": {0}, "t": True}
+    for other in ({"a": True, "b": [1.0]}, {"a": 1, "b": [1]}, {"b": [1.0], "a": 1}):
+        mixed, reused = memo.reuse({"s": [other], "t": {"x": 1}})
+        assert mixed == {"s": [other], "t": {"x": 1}} and reused == {}
