@@ -66,6 +66,17 @@ def _recording() -> Iterator[Reads]:
         _active = None
 
 
+def with_reads(data: BaseModel, function: Callable[[Any], T]) -> tuple[T, set[str]]:
+    """``function`` called with ``data`` as a ``TrackedData``, and the fields of ``data`` it read
+    (every field when it read the model as a whole, or anything that is not a field)."""
+    with _recording() as reads:
+        result = function(TrackedData(data))
+    fields = type(data).model_fields
+    if all(name in fields for name in reads.sections):
+        return result, reads.sections
+    return result, set(fields)
+
+
 class Lookup(Mapping[K, V]):
     """A read-only id → record table for templates; while a page renders, its reads are recorded.
 

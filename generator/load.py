@@ -242,6 +242,9 @@ def _merge_section(raw: RawFirm, section: _Section) -> list[Issue]:
 def _copy_locations(local: SourceMap, merged: SourceMap, offset: int) -> None:
     """Copy one section's locations into the merged map, shifting list indexes by ``offset``."""
     for source, target in ((local.keys, merged.keys), (local.values, merged.values)):
+        if not offset:  # the first (often only) file of a section: nothing to shift
+            target.update(source)
+            continue
         for path, loc in source.items():
             if offset and len(path) > 1 and isinstance(path[1], int):
                 path = (path[0], path[1] + offset, *path[2:])

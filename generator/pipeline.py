@@ -24,7 +24,7 @@ from generator.audience import (
 )
 from generator.bundle import bundle_files, bundle_name, write_zip
 from generator.checks import CheckContext, Finding, run_checks
-from generator.checks.core import today
+from generator.checks.core import RuleMemo, today
 from generator.checks.waivers import apply_waivers
 from generator.compliance import compliance_view
 from generator.editions import edition_issues
@@ -110,12 +110,13 @@ def collector_paused() -> Iterator[None]:
 @dataclass
 class StageMemos:
     """What one run of a long-lived process (``handbook serve``) leaves for the next: validated
-    records (reused while their data is unchanged) and, by record, their redacted copies and
-    references."""
+    records (reused while their data is unchanged), by record their redacted copies and
+    references, and each rule's hits (reused while the records it read are unchanged)."""
 
     validated: ValidationMemo = field(default_factory=ValidationMemo)
     redacted: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
     references: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
+    rules: RuleMemo = field(default_factory=RuleMemo)
 
     def next_run(self) -> None:
         """Start a run (see ``IdentityMemo.next_run``)."""
@@ -155,7 +156,8 @@ def load_and_validate(
     if errors:
         raise DataError(sorted_issues(issues))
     ctx = CheckContext(firm, raw.sources, today())
-    findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
+    rules = memos.rules if memos is not None else None
+    findings, waiver_issues = apply_waivers(ctx, run_checks(ctx, rules))
     issues += waiver_issues
     seen = visible(firm, audience, memos.redacted if memos is not None else None)
     if seen is not firm:

@@ -445,3 +445,14 @@ def test_the_validation_memo_tells_equal_values_of_other_types_apart() -> None:
     for other in ({"a": True, "b": [1.0]}, {"a": 1, "b": [1]}, {"b": [1.0], "a": 1}):
         mixed, reused = memo.reuse({"s": [other], "t": {"x": 1}})
         assert mixed == {"s": [other], "t": {"x": 1}} and reused == {}
+
+
+def test_rules_look_again_on_another_day(
+    example_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Project.at(example_project)
+    monkeypatch.setenv("BCP_TODAY", "2026-11-01")
+    first, _ = _load_both(project)
+    monkeypatch.setenv("BCP_TODAY", "2028-06-01")  # contacts and contracts have gone stale
+    later, _ = _load_both(project)  # the same findings as a fresh load
+    assert {f.rule.id for f in later.findings} - {f.rule.id for f in first.findings}

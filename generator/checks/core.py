@@ -6,10 +6,11 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.errors import Issue, Location, Severity
+from generator.incremental import with_reads
 from generator.load import DataPath, SourceMap
 from generator.model import FirmData, Record, Waiver
 
@@ -185,19 +186,57 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def run_checks(ctx: CheckContext) -> list[Finding]:
-    """Run every rule; findings sorted by file and line."""
+def run_checks(ctx: CheckContext, memo: RuleMemo | None = None) -> list[Finding]:
+    """Run every rule; findings sorted by file and line. ``memo``: see ``RuleMemo``."""
     category = str(ctx.firm.firm.category.value)
     findings = [
         _finding(ctx, r, hit, r.severity_for(category))
         for r in all_rules()
-        for hit in _hits(ctx, r)
+        for hit in (_hits(ctx, r) if memo is None else memo.hits(ctx, r))
     ]
     return sorted(findings, key=lambda f: (f.to_issue().sort_key(), f.rule.id))
 
 
 def _hits(ctx: CheckContext, r: Rule) -> Iterator[Hit]:
     yield from r.check(ctx)
+
+
+class RuleMemo:
+    """Each rule's hits from the last run, with the sections of the data the rule read.
+
+    A rule sees only ``ctx.firm`` and ``ctx.today``. While the day is the same and every record
+    of the sections it read is the same object as last time (``handbook serve`` keeps unchanged
+    records: ``validate.ValidationMemo``), its hits are taken as they are; their locations are
+    looked up afresh, since lines move when a file is edited.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[dt.date, dict[str, Any], list[Hit]]] = {}
+
+    def hits(self, ctx: CheckContext, r: Rule) -> list[Hit]:
+        """The hits of ``r`` on ``ctx``, reused when nothing the rule read has changed."""
+        entry = self._entries.get(r.id)
+        if (
+            entry is not None
+            and entry[0] == ctx.today
+            and all(_same_section(getattr(ctx.firm, n), old) for n, old in entry[1].items())
+        ):
+            return entry[2]
+        found, read = with_reads(ctx.firm, lambda firm: list(r.check(replace(ctx, firm=firm))))
+        snapshot = {n: _snapshot(getattr(ctx.firm, n)) for n in read}
+        self._entries[r.id] = (ctx.today, snapshot, found)
+        return found
+
+
+def _snapshot(section: Any) -> Any:
+    return tuple(section) if isinstance(section, list) else section
+
+
+def _same_section(section: Any, old: Any) -> bool:
+    """The same records, by identity (records are frozen: the same object, the same content)."""
+    if isinstance(section, list):
+        return len(section) == len(old) and all(a is b for a, b in zip(section, old, strict=True))
+    return section is old
 
 
 def _finding(ctx: CheckContext, r: Rule, hit: Hit, severity: Severity) -> Finding:
