@@ -200,16 +200,27 @@ class Fingerprints:
     memoised for being asked for again directly.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: dict[int, tuple[object, str]] | None = None) -> None:
         self._memo: dict[int, tuple[object, str]] = {}  # objects on no cycle
         self._top: dict[int, tuple[object, str]] = {}  # objects on a cycle, walked from them
         self._stack: dict[int, int] = {}  # objects being digested → depth
         self._low = sys.maxsize  # the shallowest depth referred back to in the current walk
+        self._known = known or {}
+        self.asked: dict[int, tuple[object, str]] = {}  # what ``of`` gave, for the next run
 
     def of(self, value: Any) -> str:
-        """The digest of ``value``: equal digests, equal content (and type)."""
-        token = self._token(value)
-        return token[1:] if token[0] == "#" else _hash(token)
+        """The digest of ``value``: equal digests, equal content (and type).
+
+        ``known`` (the ``asked`` of the last run) gives the digest of an object asked for then
+        without walking it: the values pages are made from are never changed once built.
+        """
+        key = id(value)
+        found = self._known.get(key)
+        if found is None or found[0] is not value:
+            token = self._token(value)
+            found = (value, token[1:] if token[0] == "#" else _hash(token))
+        self.asked[key] = found
+        return found[1]
 
     def _token(self, value: Any) -> str:
         """``repr`` for plain values (it tells types apart), ``#digest`` for anything else."""
@@ -363,6 +374,8 @@ class PageMemo:
         self.names: dict[str, frozenset[str] | None] = {}  # template → names it may read
         self.calls: dict[str, CallEntry] = {}  # other files made from the data (drills.ics)
         self.reused: list[str] = []  # pages reused by the last run
+        # Digests of the values the last run asked for, by identity (in memory only).
+        self.digests: dict[int, tuple[object, str]] = {}
         self._file: Path | None = None  # read once, at the first run
 
     def open(self, key: str, name: str) -> None:
@@ -399,7 +412,7 @@ class Session:
         self.memo = memo
         self.data = data
         self.tracked = TrackedData(data)
-        self.fp = Fingerprints()
+        self.fp = Fingerprints(memo.digests)
         self._fields = set(type(data).model_fields)
 
     def page(
@@ -429,6 +442,7 @@ class Session:
 
     def close(self, pages: set[str]) -> None:
         """End the run: keep the memo of ``pages`` (the handbook's pages now) only, and save it."""
+        self.memo.digests = self.fp.asked
         self.memo.close(pages)
 
     def _reuse(self, dest: str, candidates: list[str], context: Mapping[str, Any]) -> str | None:

@@ -9,7 +9,7 @@ content; an entry holds its object, so the id is never reused while the entry li
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -41,3 +41,16 @@ class IdentityMemo(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._current)
+
+
+def records_of(section: Any) -> Any:
+    """What ``same_records`` compares a section with later: its records as they are now."""
+    return tuple(section) if isinstance(section, list) else section
+
+
+def same_records(section: Any, then: Any) -> bool:
+    """The same records as ``then`` (``records_of``), by identity: records are frozen, so the
+    same object has the same content."""
+    if isinstance(section, list):
+        return len(section) == len(then) and all(a is b for a, b in zip(section, then, strict=True))
+    return section is then

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +12,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from generator.incremental import Lookup
+from generator.checks.core import today
+from generator.incremental import Fingerprints, Lookup, Unfingerprintable, with_reads
+from generator.memo import records_of, same_records
 from generator.model import FirmData, Role, System, Team
 
 ARTICLE_SLUGS = {
@@ -215,17 +219,128 @@ SECTION_BUILDERS: list[SectionBuilder] = [
 
 
 def plan(
-    firm: FirmData, audience: str = "internal", extra: dict[str, Any] | None = None
+    firm: FirmData,
+    audience: str = "internal",
+    extra: dict[str, Any] | None = None,
+    memo: PlanMemo | None = None,
 ) -> list[NavSection]:
-    """Every generated page, grouped as the navigation shows them (as ``audience`` sees them)."""
+    """Every generated page, grouped as the navigation shows them (as ``audience`` sees them).
+
+    With a ``memo``, a builder whose inputs are unchanged since the memo's last run gives the
+    same pages (the same view objects) without running (see ``PlanMemo``).
+    """
     base = {
         **common_context(firm, audience),
         "downloads": [],
         "publication": None,
         **(extra or {}),
     }
-    sections = [section for build in SECTION_BUILDERS for section in build(firm, base)]
+    sections = [
+        section
+        for build in SECTION_BUILDERS
+        for section in (build(firm, base) if memo is None else memo.build(build, firm, base))
+    ]
     return sorted(sections, key=lambda section: section.order)
+
+
+class _SharedContext(dict[str, Any]):
+    """The context every page shares, as a builder gets it: the names it looks up itself are
+    recorded (``*`` for a look at all of them). Spreading it into a page's context (``**base``)
+    is not a look-up: the memo puts the current values back into reused pages."""
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        super().__init__(base)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def keys(self) -> Any:
+        self.read.add("*")
+        return super().keys()
+
+    def items(self) -> Any:
+        self.read.add("*")
+        return super().items()
+
+    def values(self) -> Any:
+        self.read.add("*")
+        return super().values()
+
+
+@dataclass
+class _Built:
+    """One builder's pages from the last run, and what it read to make them."""
+
+    today: dt.date
+    sections: dict[str, Any]  # field of the data → its records then (see ``_snapshot``)
+    shared: dict[str, str]  # name of the shared context it looked up → digest then
+    base: dict[str, Any]  # the shared context it was given
+    built: list[NavSection]
+
+
+class PlanMemo:
+    """Each section builder's pages from the last run, for ``handbook serve``.
+
+    A builder is a function of the data sections it reads, the shared names it looks up and
+    today's date. While all are the same (records by identity: unchanged records are kept by
+    ``validate.ValidationMemo``), its pages are the same objects as last time, given the
+    current shared context (id tables, edition…); their views are never changed once built, so
+    ``incremental.Fingerprints`` may take their digests from the last run.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Built] = {}
+
+    def build(
+        self, builder: SectionBuilder, firm: FirmData, base: dict[str, Any]
+    ) -> list[NavSection]:
+        """``builder(firm, base)``, or its pages of the last run if nothing it read changed."""
+        name = f"{builder.__module__}.{builder.__qualname__}"
+        on = today()
+        entry = self._entries.get(name)
+        if entry is not None and entry.today == on and self._same(entry, firm, base):
+            return [_rebase(section, entry.base, base) for section in entry.built]
+        shared = _SharedContext(base)
+        built, read = with_reads(firm, lambda tracked: builder(tracked, shared))
+        names = set(base) if "*" in shared.read else shared.read
+        fp = Fingerprints()
+        self._entries[name] = _Built(
+            on,
+            {n: records_of(getattr(firm, n)) for n in read},
+            {n: fp.of(base.get(n)) for n in names},
+            base,
+            built,
+        )
+        return built
+
+    @staticmethod
+    def _same(entry: _Built, firm: FirmData, base: dict[str, Any]) -> bool:
+        if not all(same_records(getattr(firm, n), old) for n, old in entry.sections.items()):
+            return False
+        try:
+            fp = Fingerprints()
+            return all(fp.of(base.get(n)) == d for n, d in entry.shared.items())
+        except Unfingerprintable:
+            return False
+
+
+def _rebase(section: NavSection, old: dict[str, Any], new: dict[str, Any]) -> NavSection:
+    """``section`` with the shared context of its pages replaced by ``new``."""
+    pages = []
+    for spec in section.pages:
+        own = {k: v for k, v in spec.context.items() if k not in old or old[k] is not v}
+        pages.append(dataclasses.replace(spec, context={**new, **own}))
+    return dataclasses.replace(section, pages=pages)
 
 
 def _article_page(article: dict[str, Any], base: dict[str, Any]) -> PageSpec:

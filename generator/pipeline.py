@@ -46,7 +46,7 @@ from generator.incremental import PageMemo, Session, code_digest, tree_digest
 from generator.load import ParseCache, SourceMap, display_path, load_firm
 from generator.memo import IdentityMemo
 from generator.model import FirmData
-from generator.pages import NavSection, all_pages, plan
+from generator.pages import NavSection, PlanMemo, all_pages, plan
 from generator.printbook import (
     PrintJob,
     Progress,
@@ -111,12 +111,14 @@ def collector_paused() -> Iterator[None]:
 class StageMemos:
     """What one run of a long-lived process (``handbook serve``) leaves for the next: validated
     records (reused while their data is unchanged), by record their redacted copies and
-    references, and each rule's hits (reused while the records it read are unchanged)."""
+    references, and each rule's hits and each section builder's pages (reused while the records
+    they read are unchanged)."""
 
     validated: ValidationMemo = field(default_factory=ValidationMemo)
     redacted: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
     references: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
     rules: RuleMemo = field(default_factory=RuleMemo)
+    plan: PlanMemo = field(default_factory=PlanMemo)
 
     def next_run(self) -> None:
         """Start a run (see ``IdentityMemo.next_run``)."""
@@ -282,7 +284,9 @@ def render_pages(
     is rendered afresh.
     """
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
-    sections = plan(loaded.firm, loaded.audience.value, {"compliance": view, **(extra or {})})
+    memo = project.memos.plan if session is not None else None
+    context = {"compliance": view, **(extra or {})}
+    sections = plan(loaded.firm, loaded.audience.value, context, memo)
     env = _template_env(project, loaded)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []

@@ -86,14 +86,16 @@ def sync_tree(root: Path, files: Mapping[str, bytes]) -> WriteReport:
             report.written.append(rel)
         else:
             report.unchanged += 1
-    if root.is_dir():
-        for found in sorted(root.rglob("*"), reverse=True):
-            rel = found.relative_to(root).as_posix()
-            if found.is_file() and rel not in files:
-                found.unlink()
-                report.removed.append(rel)
-            elif found.is_dir() and not any(found.iterdir()):
-                found.rmdir()
+    for folder, _, names in os.walk(root, topdown=False):  # a folder after what is inside it
+        here = Path(folder)
+        prefix = here.relative_to(root).as_posix() + "/" if here != root else ""
+        for name in names:
+            if prefix + name not in files:
+                (here / name).unlink()
+                report.removed.append(prefix + name)
+        if here != root and not any(here.iterdir()):
+            here.rmdir()
+    report.removed.sort(reverse=True)
     return report
 
 

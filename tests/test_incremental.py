@@ -447,12 +447,15 @@ def test_the_validation_memo_tells_equal_values_of_other_types_apart() -> None:
         assert mixed == {"s": [other], "t": {"x": 1}} and reused == {}
 
 
-def test_rules_look_again_on_another_day(
+def test_rules_and_pages_look_again_on_another_day(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = Project.at(example_project)
     monkeypatch.setenv("BCP_TODAY", "2026-11-01")
     first, _ = _load_both(project)
+    _render_both(project)
     monkeypatch.setenv("BCP_TODAY", "2028-06-01")  # contacts and contracts have gone stale
     later, _ = _load_both(project)  # the same findings as a fresh load
+    memoised, fresh, _ = _render_both(project)  # pages that show today's date say so
+    assert memoised == fresh
     assert {f.rule.id for f in later.findings} - {f.rule.id for f in first.findings}

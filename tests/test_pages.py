@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from generator.pages import all_pages, article_title, plan, rules, system_view
+import pytest
+
+from generator import pages
+from generator.model import FirmData
+from generator.pages import (
+    NavSection,
+    PageSpec,
+    PlanMemo,
+    all_pages,
+    article_title,
+    plan,
+    rules,
+    system_view,
+)
 from generator.pipeline import load_and_validate
 from tests.conftest import FIRMS
 
@@ -38,3 +52,38 @@ def test_system_view_accumulates_step_minutes(tmp_path: Path) -> None:
     assert view["total_minutes"] == 70
     assert [b.id for b in view["businesses"]] == ["biz-order"]
     assert [b.id for b in view["backups"]] == ["bk-oms"]
+
+
+def _by_dest(sections: list[NavSection]) -> dict[str, PageSpec]:
+    return {page.dest: page for page in all_pages(sections)}
+
+
+def test_the_plan_memo_gives_the_same_views_with_the_current_shared_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    firm = load_and_validate(FIRMS / "minimal").firm
+    memo = PlanMemo()
+    first = _by_dest(plan(firm, "internal", {"compliance": None}, memo))
+    again = _by_dest(plan(firm, "internal", {"compliance": None, "marker": 1}, memo))
+    assert again.keys() == first.keys()
+    system, glossary = again["systems/oms.md"], again["glossary.md"]
+    assert system.context["steps"] is first["systems/oms.md"].context["steps"]  # not rebuilt
+    assert system.context["marker"] == glossary.context["marker"] == 1  # the shared context now
+    assert again == _by_dest(plan(firm, "internal", {"compliance": None, "marker": 1}))
+    monkeypatch.setenv("BCP_TODAY", "2031-01-01")  # a builder may show today's date
+    later = _by_dest(plan(firm, "internal", {"compliance": None, "marker": 1}, memo))
+    assert later["systems/oms.md"].context["steps"] is not system.context["steps"]
+
+
+def test_the_plan_memo_runs_a_builder_again_when_a_name_it_looked_up_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def numbered(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+        title = f"第 {base['number']} 版"  # looked up by the builder itself
+        return [NavSection("", [PageSpec("n.md", title, ["n.md.j2"], {**base})])]
+
+    monkeypatch.setattr(pages, "SECTION_BUILDERS", [numbered])
+    firm = load_and_validate(FIRMS / "minimal").firm
+    memo = PlanMemo()
+    assert _by_dest(plan(firm, extra={"number": 1}, memo=memo))["n.md"].title == "第 1 版"
+    assert _by_dest(plan(firm, extra={"number": 2}, memo=memo))["n.md"].title == "第 2 版"

@@ -27,6 +27,14 @@ def test_sync_tree_reports_and_removes_orphans(tmp_path: Path) -> None:
     report = sync_tree(tmp_path, {"x.md": b"1"})
     assert (report.written, report.unchanged, report.removed) == ([], 1, ["sub/y.md"])
     assert not (tmp_path / "sub").exists(), "empty folders go too"
+    sync_tree(tmp_path, {"x.md": b"1", "a/b/c.md": b"3", "a/d.md": b"4", "a/e/f.md": b"5"})
+    report = sync_tree(tmp_path, {"x.md": b"1", "a/d.md": b"4"})
+    assert report.removed == ["a/e/f.md", "a/b/c.md"]
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "a",
+        "a/d.md",
+        "x.md",
+    ]
 
 
 def test_staged_dir_replaces_only_on_success(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from generator.errors import Issue, Location, Severity
 from generator.incremental import with_reads
 from generator.load import DataPath, SourceMap
+from generator.memo import records_of, same_records
 from generator.model import FirmData, Record, Waiver
 
 CATEGORIES = ("1", "2", "foreign")
@@ -219,24 +220,13 @@ class RuleMemo:
         if (
             entry is not None
             and entry[0] == ctx.today
-            and all(_same_section(getattr(ctx.firm, n), old) for n, old in entry[1].items())
+            and all(same_records(getattr(ctx.firm, n), old) for n, old in entry[1].items())
         ):
             return entry[2]
         found, read = with_reads(ctx.firm, lambda firm: list(r.check(replace(ctx, firm=firm))))
-        snapshot = {n: _snapshot(getattr(ctx.firm, n)) for n in read}
+        snapshot = {n: records_of(getattr(ctx.firm, n)) for n in read}
         self._entries[r.id] = (ctx.today, snapshot, found)
         return found
-
-
-def _snapshot(section: Any) -> Any:
-    return tuple(section) if isinstance(section, list) else section
-
-
-def _same_section(section: Any, old: Any) -> bool:
-    """The same records, by identity (records are frozen: the same object, the same content)."""
-    if isinstance(section, list):
-        return len(section) == len(old) and all(a is b for a, b in zip(section, old, strict=True))
-    return section is old
 
 
 def _finding(ctx: CheckContext, r: Rule, hit: Hit, severity: Severity) -> Finding:
