@@ -182,10 +182,18 @@ def run_query(page: Page, profile: Profile, query: str) -> list[str]:
     return [profile.file_of(href) or href for href in hrefs]
 
 
+SEARCH_READY = """() => {
+    const meta = document.querySelector('.md-search-result__meta');
+    return meta !== null && meta.textContent.trim() !== '' && !meta.textContent.includes('初始化');
+}"""
+
+
 def open_search(page: Page, profile: Profile) -> None:
-    """Open the home page and focus the search box."""
+    """Open the home page, focus the search box and wait until the index has loaded (a query
+    typed while Material is still initialising its search worker may find nothing)."""
     page.goto(profile.url_of("index.md"), wait_until="load")
     page.locator("input.md-search__input").click()
+    page.wait_for_function(SEARCH_READY, timeout=30_000)
 
 
 def axe_violations(page: Page, axe_source: str) -> list[dict[str, Any]]:
