@@ -101,7 +101,7 @@ WARM = """
 import re, statistics, sys, time
 from pathlib import Path
 from generator.pipeline import Project, generate
-project = Project.at(Path.cwd())
+project = Project.at(Path.cwd()).serving()  # as handbook serve keeps it
 generate(project)
 people = project.data_dir / "people.yaml"
 times, written = [], []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -193,8 +194,8 @@ class Project:
     parse_cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
     # Rendered pages by what they read; ``at`` also keeps them on disk in ``.cache/pages/``.
     page_memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
-    # Records and what was found about them, from this process's last run (serve).
-    memos: StageMemos = field(default_factory=StageMemos, compare=False, repr=False)
+    # Records and what was found about them, from this process's last run (``serving``).
+    memos: StageMemos | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -204,6 +205,11 @@ class Project:
         data = data_dir if data_dir is not None else root / "firm_data"
         cache = root / ".cache"
         return cls(root, data, audience, ParseCache(cache / "yaml"), PageMemo(cache / "pages"))
+
+    def serving(self) -> Project:
+        """The project for a process that regenerates again and again (``handbook serve``): it
+        keeps ``StageMemos`` between runs. A single run would only pay for recording them."""
+        return dataclasses.replace(self, memos=StageMemos())
 
     @property
     def read_only_cache(self) -> ParseCache:
@@ -284,7 +290,7 @@ def render_pages(
     is rendered afresh.
     """
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
-    memo = project.memos.plan if session is not None else None
+    memo = project.memos.plan if session is not None and project.memos is not None else None
     context = {"compliance": view, **(extra or {})}
     sections = plan(loaded.firm, loaded.audience.value, context, memo)
     env = _template_env(project, loaded)
@@ -546,6 +552,7 @@ def serve(project: Project, addr: str) -> None:
     One process holds the parse cache, so a save re-reads only the file that changed, and the
     site is rebuilt only for the pages that changed (see ``site.serve_site``).
     """
+    project = project.serving()
     generate(project)  # bad data stops here, with the usual messages
     watch = [project.data_dir, project.templates, project.docs]
     serve_site(project.engine_config, watch, lambda: regenerate(project), project.user_dict, addr)

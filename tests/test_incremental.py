@@ -184,7 +184,7 @@ def test_every_edit_gives_the_pages_a_full_render_gives(tmp_path: Path) -> None:
     """A sweep of edits over every file of the example firm, one after another, each checked
     against rendering every page afresh; a new process (memo read from disk) sees the same."""
     root = make_project(tmp_path / "project", EXAMPLE)
-    project = Project.at(root)
+    project = Project.at(root).serving()
     memoised, fresh, _ = _render_both(project)
     assert memoised == fresh
     applied = rendered = 0
@@ -211,7 +211,7 @@ def test_every_edit_gives_the_pages_a_full_render_gives(tmp_path: Path) -> None:
 
 
 def test_a_phone_edit_renders_only_pages_that_read_that_person(example_project: Path) -> None:
-    project = Project.at(example_project)
+    project = Project.at(example_project).serving()
     generate(project)
     edit(example_project / "firm_data/people.yaml", '"02-2700-0101"', '"02-2700-0199"')
     result = generate(project)
@@ -395,7 +395,7 @@ def test_a_reused_page_is_searched_again_when_the_personal_numbers_change(
 def test_stage_memos_keep_unchanged_records_and_validate_only_edited_ones(
     example_project: Path, audience: Audience
 ) -> None:
-    project = Project.at(example_project, audience=audience)
+    project = Project.at(example_project, audience=audience).serving()
     before, _ = _load_both(project)
     edit(example_project / "firm_data/people.yaml", '"02-2700-0101"', '"02-2700-0199"')
     after, _ = _load_both(project)
@@ -424,7 +424,7 @@ NEW_PERSON = """people:
 def test_stage_memos_still_find_a_reference_to_a_record_removed_elsewhere(
     example_project: Path,
 ) -> None:
-    project = Project.at(example_project)
+    project = Project.at(example_project).serving()
     _load_both(project)
     owner = re.search(r"owner: (p-\d+)", (example_project / "firm_data/systems.yaml").read_text())
     assert owner is not None
@@ -450,7 +450,7 @@ def test_the_validation_memo_tells_equal_values_of_other_types_apart() -> None:
 def test_rules_and_pages_look_again_on_another_day(
     example_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = Project.at(example_project)
+    project = Project.at(example_project).serving()
     monkeypatch.setenv("BCP_TODAY", "2026-11-01")
     first, _ = _load_both(project)
     _render_both(project)
