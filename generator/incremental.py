@@ -167,10 +167,8 @@ class TrackedData:
         return str(self._whole())
 
     def __getattr__(self, name: str) -> Any:
-        data = object.__getattribute__(self, "_data")
-        found = inspect.getattr_static(type(data), name, None)
-        if inspect.getattr_static(BaseModel, name, None) is not None:
-            found = None  # pydantic's own (model_dump…): on the model itself, standing for all
+        data: BaseModel = object.__getattribute__(self, "_data")
+        found = _class_attribute(type(data), name)
         if isinstance(found, types.FunctionType):
             return types.MethodType(found, self)
         if isinstance(found, property) and found.fget is not None:
@@ -178,6 +176,15 @@ class TrackedData:
         if _active is not None:
             _active.sections.add(name)
         return getattr(data, name)
+
+
+@functools.cache
+def _class_attribute(kind: type[BaseModel], name: str) -> Any:
+    """What ``kind`` itself defines as ``name`` (a method, a property), or None; pydantic's own
+    (``model_dump``…) count as None: they run on the model itself and stand for all of it."""
+    if inspect.getattr_static(BaseModel, name, None) is not None:
+        return None
+    return inspect.getattr_static(kind, name, None)
 
 
 class Unfingerprintable(Exception):
