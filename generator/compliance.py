@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,17 +208,17 @@ def rule_rows(pack: list[Rule], policy: Policy) -> list[dict[str, Any]]:
     return grouped
 
 
-def compliance_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def compliance_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """合規總覽 (order 5, right after the cover) and 檢查規則一覽 (order 95, after the glossary)."""
     sections = []
-    if "compliance" in base:
-        dashboard = PageSpec("compliance.md", "合規總覽", ["pages/compliance.md.j2"], base)
+    if "compliance" in shared:
+        dashboard = PageSpec("compliance.md", "合規總覽", ["pages/compliance.md.j2"])
         sections.append(NavSection("", [dashboard], order=5))
     reference = PageSpec(
         "rules.md",
         "檢查規則一覽",
         ["pages/rules.md.j2"],
-        {**base, "rule_groups": rule_rows(all_rules(), firm.firm.policy)},
+        {"rule_groups": rule_rows(all_rules(), firm.firm.policy)},
     )
     sections.append(NavSection("", [reference], order=95))
     return sections

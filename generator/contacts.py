@@ -7,6 +7,7 @@ the templates only lay it out.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,7 +151,7 @@ def tree_view(firm: FirmData, tree: ContactTree) -> dict[str, Any]:
     }
 
 
-def contact_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def contact_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """The 緊急聯絡 section: overview and directory, a page and a wallet-card page per tree."""
     if not firm.contact_trees:
         return []
@@ -160,11 +161,11 @@ def contact_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
             "contacts/index.md",
             "緊急聯絡總覽",
             ["pages/contacts.md.j2"],
-            {**base, "tree_views": list(views.values())},
+            {"tree_views": list(views.values())},
         )
     ]
     for tree in firm.contact_trees:
-        context = {**base, **views[tree.id]}
+        context = views[tree.id]
         pages.append(
             PageSpec(
                 f"contacts/{tree.id}.md",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from generator.checks.core import today
@@ -111,7 +112,7 @@ def drill_view(firm: FirmData, cal: MarketCalendar, drill: Drill) -> dict[str, A
     }
 
 
-def drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def drill_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """演練計畫 (overview and one schedule per year) and 演練紀錄 (one page per drill)."""
     if not firm.drills:
         return []
@@ -121,14 +122,14 @@ def drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
         "drills/index.md",
         "演練計畫總覽",
         ["pages/drills-overview.md.j2"],
-        {**base, **overview_view(firm, cal, now)},
+        overview_view(firm, cal, now),
     )
     years = [
         PageSpec(
             year_dest(y),
             f"{y} 年度演練計畫",
             [f"pages/drill-schedule-{y}.md.j2", "pages/drill-schedule.md.j2"],
-            {**base, **year_view(firm, cal, y, now)},
+            year_view(firm, cal, y, now),
         )
         for y in drill_years(firm)
     ]
@@ -137,7 +138,7 @@ def drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
             drill_dest(d.id),
             d.title,
             [f"pages/drill-{d.id}.md.j2", "pages/drill.md.j2"],
-            {**base, **drill_view(firm, cal, d)},
+            drill_view(firm, cal, d),
         )
         for d in sorted(firm.drills, key=lambda d: (d.date, d.start, d.id))
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -296,11 +296,10 @@ def describe_changes(old: Snapshot | None, new: Snapshot) -> list[str]:
 # ---------------------------------------------------------------- pages
 
 
-def edition_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def edition_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """The 修訂紀錄 and 歷次版本 pages."""
-    publication: Publication | None = base.get("publication")
+    publication: Publication | None = shared.get("publication")
     context = {
-        **base,
         "publication": publication,
         "editions": sorted(
             [firm.firm.edition, *firm.firm.history],

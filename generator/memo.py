@@ -27,8 +27,10 @@ class IdentityMemo(Generic[K, V]):
         self._current: dict[tuple[int, Hashable], tuple[K, V]] = {}
 
     def next_run(self) -> None:
-        """Start a run: keep what the last run used, forget the rest."""
-        self._previous, self._current = self._current, {}
+        """Start a run: keep what the last run used, forget the rest (a run that asked for
+        nothing, e.g. stopped by bad data, leaves the memo as it found it)."""
+        if self._current:
+            self._previous, self._current = self._current, {}
 
     def get(self, obj: K, compute: Callable[[K], V], where: Hashable = None) -> V:
         """The remembered result for ``obj`` at ``where``, else ``compute(obj)`` remembered."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -60,7 +60,7 @@ class NavSection:
     order: int = 100
 
 
-SectionBuilder = Callable[[FirmData, dict[str, Any]], list[NavSection]]
+SectionBuilder = Callable[[FirmData, Mapping[str, Any]], list[NavSection]]
 
 
 @functools.cache
@@ -146,18 +146,18 @@ def system_view(firm: FirmData, system: System) -> dict[str, Any]:
     }
 
 
-def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def handbook_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """The core handbook: cover, the ten articles, BIA, recovery procedures, glossary."""
-    articles = [_article_page(article, base) for article in rules()]
+    articles = [_article_page(article) for article in rules()]
     links = [NavLink(page.dest, page.title) for page in articles]
-    home = PageSpec("index.md", "首頁", ["pages/home.md.j2"], {**base, "nav_articles": links})
-    bia = PageSpec("bia.md", "營運衝擊分析", ["pages/bia.md.j2"], base)
+    home = PageSpec("index.md", "首頁", ["pages/home.md.j2"], {"nav_articles": links})
+    bia = PageSpec("bia.md", "營運衝擊分析", ["pages/bia.md.j2"])
     systems = [
         PageSpec(
             f"systems/{s.id}.md",
             s.name,
             [f"pages/system-{s.id}.md.j2", "pages/system.md.j2"],
-            {**base, **system_view(firm, s)},
+            system_view(firm, s),
         )
         for s in firm.core_systems()
     ]
@@ -165,7 +165,7 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
         "glossary.md",
         "名詞解釋",
         ["pages/glossary.md.j2"],
-        {**base, "terms": glossary_terms(), "firm_terms": firm.glossary},
+        {"terms": glossary_terms(), "firm_terms": firm.glossary},
     )
     return [
         NavSection("", [home], order=0),
@@ -176,36 +176,36 @@ def handbook_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
     ]
 
 
-def vendor_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def vendor_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """Outsourcing (Art. 9): vendor overview, vendor pages, clause checklists."""
     from generator.vendor_pages import vendor_sections as build  # imports this module
 
-    return build(firm, base)
+    return build(firm, shared)
 
 
-def _drill_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def _drill_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     from generator.drill_pages import drill_sections  # imports this module: import when used
 
-    return drill_sections(firm, base)
+    return drill_sections(firm, shared)
 
 
-def _contact_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def _contact_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     from generator.contacts import contact_sections
 
-    return contact_sections(firm, base)
+    return contact_sections(firm, shared)
 
 
 # Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-def _compliance_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def _compliance_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     from generator.compliance import compliance_sections  # imports pages: import late
 
-    return compliance_sections(firm, base)
+    return compliance_sections(firm, shared)
 
 
-def _edition_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def _edition_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     from generator.editions import edition_sections  # editions builds on this module
 
-    return edition_sections(firm, base)
+    return edition_sections(firm, shared)
 
 
 SECTION_BUILDERS: list[SectionBuilder] = [
@@ -226,55 +226,51 @@ def plan(
 ) -> list[NavSection]:
     """Every generated page, grouped as the navigation shows them (as ``audience`` sees them).
 
-    With a ``memo``, a builder whose inputs are unchanged since the memo's last run gives the
-    same pages (the same view objects) without running (see ``PlanMemo``).
+    Builders give each page its own values; every page also gets the shared context (id tables,
+    the firm, ``extra``…), under its own values. With a ``memo``, a builder whose inputs are
+    unchanged since the memo's last run gives the same pages (the same view objects) without
+    running (see ``PlanMemo``).
     """
-    base = {
+    shared = {
         **common_context(firm, audience),
         "downloads": [],
         "publication": None,
         **(extra or {}),
     }
     sections = [
-        section
+        _with_shared(section, shared)
         for build in SECTION_BUILDERS
-        for section in (build(firm, base) if memo is None else memo.build(build, firm, base))
+        for section in (build(firm, shared) if memo is None else memo.build(build, firm, shared))
     ]
     return sorted(sections, key=lambda section: section.order)
 
 
-class _SharedContext(dict[str, Any]):
-    """The context every page shares, as a builder gets it: the names it looks up itself are
-    recorded (``*`` for a look at all of them). Spreading it into a page's context (``**base``)
-    is not a look-up: the memo puts the current values back into reused pages."""
+def _with_shared(section: NavSection, shared: dict[str, Any]) -> NavSection:
+    pages = [
+        dataclasses.replace(spec, context={**shared, **spec.context}) for spec in section.pages
+    ]
+    return dataclasses.replace(section, pages=pages)
 
-    def __init__(self, base: dict[str, Any]) -> None:
-        super().__init__(base)
+
+class _SharedReads(Mapping[str, Any]):
+    """The shared context as a builder sees it: read-only, every name it reads is recorded
+    (``*`` when it lists them)."""
+
+    def __init__(self, shared: dict[str, Any]) -> None:
+        self._shared = shared
         self.read: set[str] = set()
 
     def __getitem__(self, key: str) -> Any:
         self.read.add(key)
-        return super().__getitem__(key)
+        return self._shared[key]
 
-    def get(self, key: str, default: Any = None) -> Any:
-        self.read.add(key)
-        return super().get(key, default)
-
-    def __contains__(self, key: object) -> bool:
-        self.read.add(str(key))
-        return super().__contains__(key)
-
-    def keys(self) -> Any:
+    def __iter__(self) -> Iterator[str]:
         self.read.add("*")
-        return super().keys()
+        return iter(self._shared)
 
-    def items(self) -> Any:
+    def __len__(self) -> int:
         self.read.add("*")
-        return super().items()
-
-    def values(self) -> Any:
-        self.read.add("*")
-        return super().values()
+        return len(self._shared)
 
 
 @dataclass
@@ -282,19 +278,22 @@ class _Built:
     """One builder's pages from the last run, and what it read to make them."""
 
     today: dt.date
-    sections: dict[str, Any]  # field of the data → its records then (see ``_snapshot``)
-    shared: dict[str, str]  # name of the shared context it looked up → digest then
-    base: dict[str, Any]  # the shared context it was given
-    built: list[NavSection]
+    sections: dict[str, Any]  # field of the data → its records then (``memo.records_of``)
+    shared: dict[str, str]  # shared name it read → digest then (every name, if it listed them)
+    listed: bool  # it listed the shared names: a name added or removed counts as a change
+    built: list[NavSection]  # its pages, without the shared context
+
+
+_ABSENT = "-"  # the digest of a shared name that is not there
 
 
 class PlanMemo:
     """Each section builder's pages from the last run, for ``handbook serve``.
 
-    A builder is a function of the data sections it reads, the shared names it looks up and
+    A builder is a function of the data sections it reads, the shared names it reads and
     today's date. While all are the same (records by identity: unchanged records are kept by
-    ``validate.ValidationMemo``), its pages are the same objects as last time, given the
-    current shared context (id tables, edition…); their views are never changed once built, so
+    ``validate.ValidationMemo``), its pages are the same objects as last time; ``plan`` adds the
+    current shared context. Their views are never changed once built, so
     ``incremental.Fingerprints`` may take their digests from the last run.
     """
 
@@ -302,48 +301,44 @@ class PlanMemo:
         self._entries: dict[str, _Built] = {}
 
     def build(
-        self, builder: SectionBuilder, firm: FirmData, base: dict[str, Any]
+        self, builder: SectionBuilder, firm: FirmData, shared: dict[str, Any]
     ) -> list[NavSection]:
-        """``builder(firm, base)``, or its pages of the last run if nothing it read changed."""
+        """``builder(firm, shared)``, or its pages of the last run if nothing it read changed."""
         name = f"{builder.__module__}.{builder.__qualname__}"
         on = today()
-        entry = self._entries.get(name)
-        if entry is not None and entry.today == on and self._same(entry, firm, base):
-            return [_rebase(section, entry.base, base) for section in entry.built]
-        shared = _SharedContext(base)
-        built, read = with_reads(firm, lambda tracked: builder(tracked, shared))
-        names = set(base) if "*" in shared.read else shared.read
-        fp = Fingerprints()
-        self._entries[name] = _Built(
-            on,
-            {n: records_of(getattr(firm, n)) for n in read},
-            {n: fp.of(base.get(n)) for n in names},
-            base,
-            built,
-        )
+        entry = self._entries.pop(name, None)
+        if entry is not None and entry.today == on and _unchanged(entry, firm, shared):
+            self._entries[name] = entry
+            return entry.built
+        reads = _SharedReads(shared)
+        built, read = with_reads(firm, lambda tracked: builder(tracked, reads))
+        listed = "*" in reads.read
+        try:
+            digests = _digests(shared, set(shared) if listed else reads.read)
+        except Unfingerprintable:
+            return built  # built again next time
+        sections = {n: records_of(getattr(firm, n)) for n in read}
+        self._entries[name] = _Built(on, sections, digests, listed, built)
         return built
 
-    @staticmethod
-    def _same(entry: _Built, firm: FirmData, base: dict[str, Any]) -> bool:
-        if not all(same_records(getattr(firm, n), old) for n, old in entry.sections.items()):
-            return False
-        try:
-            fp = Fingerprints()
-            return all(fp.of(base.get(n)) == d for n, d in entry.shared.items())
-        except Unfingerprintable:
-            return False
+
+def _digests(shared: dict[str, Any], names: set[str]) -> dict[str, str]:
+    fp = Fingerprints()
+    return {n: fp.of(shared[n]) if n in shared else _ABSENT for n in names}
 
 
-def _rebase(section: NavSection, old: dict[str, Any], new: dict[str, Any]) -> NavSection:
-    """``section`` with the shared context of its pages replaced by ``new``."""
-    pages = []
-    for spec in section.pages:
-        own = {k: v for k, v in spec.context.items() if k not in old or old[k] is not v}
-        pages.append(dataclasses.replace(spec, context={**new, **own}))
-    return dataclasses.replace(section, pages=pages)
+def _unchanged(entry: _Built, firm: FirmData, shared: dict[str, Any]) -> bool:
+    if not all(same_records(getattr(firm, n), then) for n, then in entry.sections.items()):
+        return False
+    if entry.listed and set(shared) != set(entry.shared):
+        return False
+    try:
+        return _digests(shared, set(entry.shared)) == entry.shared
+    except Unfingerprintable:
+        return False
 
 
-def _article_page(article: dict[str, Any], base: dict[str, Any]) -> PageSpec:
+def _article_page(article: dict[str, Any]) -> PageSpec:
     number = int(article["number"])
     slug = ARTICLE_SLUGS[number]
     heading = f"{article_title(number)} {article['title']}"
@@ -351,7 +346,7 @@ def _article_page(article: dict[str, Any], base: dict[str, Any]) -> PageSpec:
         f"articles/{number:02d}-{slug}.md",
         heading,
         [f"pages/article-{number:02d}.md.j2", "pages/article.md.j2"],
-        {**base, "article": article, "heading": heading, "number": number},
+        {"article": article, "heading": heading, "number": number},
     )
 
 

@@ -88,8 +88,12 @@ class ValidationMemo:
         self.sections = {name: (value, getattr(firm, name)) for name, value in data.items()}
 
 
+_EXACT = (str, int, bool, type(None))  # equal means the same to validation
+
+
 def _same(new: Any, old: Any) -> bool:
-    """Raw values equal in content and in type (``1``, ``1.0`` and ``True`` are not the same)."""
+    """Raw values the same to validation: equal in type and content, and beyond what ``==``
+    sees (``-0.0`` and ``0.0``; one instant in two time zones)."""
     if new is old:
         return True
     kind = type(new)
@@ -99,7 +103,9 @@ def _same(new: Any, old: Any) -> bool:
         return list(new) == list(old) and all(_same(v, old[k]) for k, v in new.items())
     if kind is list:
         return len(new) == len(old) and all(_same(a, b) for a, b in zip(new, old, strict=True))
-    return bool(new == old)
+    if kind in _EXACT:
+        return bool(new == old)
+    return bool(new == old) and repr(new) == repr(old)
 
 
 def build_model(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from generator.checks.core import today
@@ -66,12 +67,11 @@ def vendor_view(firm: FirmData, vendor: Vendor, on: dt.date) -> dict[str, Any]:
     }
 
 
-def vendor_sections(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
+def vendor_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
     """委外廠商 (overview and a page per vendor) and 委外契約檢核表 (printable checklists)."""
     on = today()
     views = [vendor_view(firm, v, on) for v in firm.vendors]
     common = {
-        **base,
         "status_date": on,
         "causes": CAUSES,
         "catalogue": catalogue(firm),

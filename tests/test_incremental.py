@@ -6,14 +6,16 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from generator import incremental
 from generator.audience import Audience
 from generator.errors import DataError, TemplateError
 from generator.incremental import Fingerprints, Lookup, Reads, Unfingerprintable
-from generator.model import Person
+from generator.model import Person, Record
 from generator.pipeline import (
     Loaded,
     Project,
@@ -134,10 +136,23 @@ def _load_both(project: Project) -> tuple[Loaded, Loaded]:
         assert again.value.issues == exc.issues
         raise
     loaded = load_and_validate(project.data_dir, project.audience, memos=project.memos)
-    assert Fingerprints().of(loaded.firm) == Fingerprints().of(fresh.firm)  # paths included
+    assert Fingerprints().of(loaded.firm) == Fingerprints().of(fresh.firm)
+    assert _paths(loaded.firm) == _paths(fresh.firm)
     assert loaded.issues == fresh.issues and loaded.findings == fresh.findings
     assert loaded.secrets == fresh.secrets
     return loaded, fresh
+
+
+def _paths(node: Any) -> list[tuple[str | int, ...]]:
+    """The path of every record, in order (the digest of the model does not see them)."""
+    found = [node.path] if isinstance(node, Record) else []
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found += _paths(getattr(node, name))
+    elif isinstance(node, list):
+        for item in node:
+            found += _paths(item)
+    return found
 
 
 def _render_both(project: Project) -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -442,6 +457,11 @@ def test_the_validation_memo_tells_equal_values_of_other_types_apart() -> None:
     memo.sections = {"s": ([{"a": 1, "b": [1.0]}], ["one"]), "t": ({"x": True}, "whole")}
     mixed, reused = memo.reuse({"s": [{"a": 1, "b": [1.0]}], "t": {"x": True}})
     assert mixed == {"s": ["one"], "t": "whole"} and reused == {"s": {0}, "t": True}
+    aware = dt.datetime(2026, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    memo.sections["u"] = ([{"when": aware, "n": 0.0}], ["then"])
+    same_instant = aware.astimezone(dt.UTC)
+    for changed in ({"when": same_instant, "n": 0.0}, {"when": aware, "n": -0.0}):
+        assert memo.reuse({"u": [changed]})[1] == {}  # equal, yet not the same to validation
     for other in ({"a": True, "b": [1.0]}, {"a": 1, "b": [1]}, {"b": [1.0], "a": 1}):
         mixed, reused = memo.reuse({"s": [other], "t": {"x": 1}})
         assert mixed == {"s": [other], "t": {"x": 1}} and reused == {}
@@ -459,3 +479,16 @@ def test_rules_and_pages_look_again_on_another_day(
     memoised, fresh, _ = _render_both(project)  # pages that show today's date say so
     assert memoised == fresh
     assert {f.rule.id for f in later.findings} - {f.rule.id for f in first.findings}
+
+
+def test_a_run_stopped_by_bad_data_keeps_what_the_memos_know(example_project: Path) -> None:
+    project = Project.at(example_project).serving()
+    before, _ = _load_both(project)
+    people = example_project / "firm_data/people.yaml"
+    edit(people, "id: p-002\n", "id: p-002\n    unknown_field: 1\n")
+    with pytest.raises(DataError):
+        _load_both(project)
+    edit(people, "    unknown_field: 1\n", "")
+    after, _ = _load_both(project)
+    pairs = zip(before.firm.people, after.firm.people, strict=True)
+    assert all(a is b for a, b in pairs)  # the internal copies of the last good run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +76,24 @@ def test_the_plan_memo_gives_the_same_views_with_the_current_shared_context(
     assert later["systems/oms.md"].context["steps"] is not system.context["steps"]
 
 
-def test_the_plan_memo_runs_a_builder_again_when_a_name_it_looked_up_changes(
+def test_the_plan_memo_runs_a_builder_again_when_a_shared_name_it_read_changes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def numbered(firm: FirmData, base: dict[str, Any]) -> list[NavSection]:
-        title = f"第 {base['number']} 版"  # looked up by the builder itself
-        return [NavSection("", [PageSpec("n.md", title, ["n.md.j2"], {**base})])]
+    def numbered(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
+        title = f"第 {shared['number']} 版"  # read by the builder itself
+        own = {"publication": None}  # its own value wins over the shared one, even if equal
+        return [NavSection("", [PageSpec("n.md", title, ["n.md.j2"], own)])]
 
-    monkeypatch.setattr(pages, "SECTION_BUILDERS", [numbered])
+    def listing(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
+        names = "、".join(sorted(shared))  # lists every shared name
+        return [NavSection("", [PageSpec("all.md", names, ["all.md.j2"])])]
+
+    monkeypatch.setattr(pages, "SECTION_BUILDERS", [numbered, listing])
     firm = load_and_validate(FIRMS / "minimal").firm
     memo = PlanMemo()
-    assert _by_dest(plan(firm, extra={"number": 1}, memo=memo))["n.md"].title == "第 1 版"
-    assert _by_dest(plan(firm, extra={"number": 2}, memo=memo))["n.md"].title == "第 2 版"
+    first = _by_dest(plan(firm, extra={"number": 1}, memo=memo))
+    assert first["n.md"].title == "第 1 版" and "number" in first["all.md"].title
+    again = _by_dest(plan(firm, extra={"number": 2, "publication": "P", "x": 0}, memo=memo))
+    assert again["n.md"].title == "第 2 版" and again["n.md"].context["publication"] is None
+    assert again["n.md"].context["x"] == 0  # the shared context of this run
+    assert "x" in again["all.md"].title  # a new name: the listing is made again
