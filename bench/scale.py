@@ -5,8 +5,8 @@ Usage: python bench/scale.py [--scales 1 5 10] [--repeat 3]
 For each scale N a synthetic firm (bench/make_firm.py) is checked, generated and built. Every
 figure is the median of --repeat runs of a separate process (start-up included); peak memory is
 the largest resident set of those processes. "gen cold" generates with nothing kept from earlier
-runs (no .cache/: every file parsed, every page rendered); "gen cached" removes build/ only, as a
-second `make site` would find it. "regenerate" edits one person's office phone and times
+runs (no .cache/: every file parsed, every page rendered); "gen cached" removes build/ only (as
+`make clean` does). "regenerate" edits one person's office phone and times
 `handbook generate` again, printing how many files it rewrote.
 
 Two figures show what `handbook serve` does with the same edit, in its one warm process:
