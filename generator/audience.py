@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from generator.memo import IdentityMemo
 from generator.model import FirmData, Record
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Audience(StrEnum):
@@ -44,19 +46,14 @@ def visible(
         return firm
     if memo is None:
         return _redact(firm)
-    updates: dict[str, Any] = {}
-    for name in type(firm).model_fields:
-        current = getattr(firm, name)
-        if isinstance(current, list):
-            kept = [memo.get(r, _redact) for r in current if not _personal(r)]
-            changed = len(kept) != len(current) or any(
-                a is not b for a, b in zip(kept, current, strict=True)
-            )
-            if changed:
-                updates[name] = kept
-        elif current is not None and (new := memo.get(current, _redact)) is not current:
-            updates[name] = new
-    return firm.model_copy(update=updates) if updates else firm
+
+    def record(value: Any) -> Any:
+        return memo.get(value, _redact)
+
+    def section(value: Any) -> Any:
+        return _redact_items(value, record) if isinstance(value, list) else record(value)
+
+    return _redact_model(firm, section)
 
 
 @functools.cache
@@ -75,28 +72,39 @@ _LEAVES = (str, int, float, dt.date, dt.time, Enum)
 
 def _redact(value: T) -> T:
     if isinstance(value, BaseModel):
-        kind = type(value)
-        hidden = _personal_fields(kind)
-        updates: dict[str, Any] = {}
-        for name in kind.model_fields:
-            current = getattr(value, name)
-            if current is None:
-                continue
-            if name in hidden or _personal(current):
-                updates[name] = None
-                continue
-            if isinstance(current, _LEAVES):
-                continue
-            new = _redact(current)
-            if new is not current:
-                updates[name] = new
-        return value.model_copy(update=updates) if updates else value
+        return _redact_model(value, _redact)  # type: ignore[no-any-return]
     if isinstance(value, list):
-        kept = [_redact(item) for item in value if not _personal(item)]
-        if len(kept) == len(value) and all(a is b for a, b in zip(kept, value, strict=True)):
-            return value
-        return kept  # type: ignore[return-value]
+        return _redact_items(value, _redact)  # type: ignore[return-value]
     return value
+
+
+def _redact_model(value: M, inner: Callable[[Any], Any]) -> M:
+    """``value`` without its personal fields and records; ``inner`` redacts what it holds."""
+    kind = type(value)
+    hidden = _personal_fields(kind)
+    updates: dict[str, Any] = {}
+    for name in kind.model_fields:
+        current = getattr(value, name)
+        if current is None:
+            continue
+        if name in hidden or _personal(current):
+            updates[name] = None
+            continue
+        if isinstance(current, _LEAVES):
+            continue
+        new = inner(current)
+        if new is not current:
+            updates[name] = new
+    return value.model_copy(update=updates) if updates else value
+
+
+def _redact_items(items: list[Any], inner: Callable[[Any], Any]) -> list[Any]:
+    """``items`` without personal records, each redacted by ``inner``; the same list if nothing
+    changed."""
+    kept = [inner(item) for item in items if not _personal(item)]
+    if len(kept) == len(items) and all(a is b for a, b in zip(kept, items, strict=True)):
+        return items
+    return kept
 
 
 def _personal(value: object) -> bool:

@@ -246,10 +246,10 @@ def _copy_locations(local: SourceMap, merged: SourceMap, offset: int) -> None:
             target.update(source)
             continue
         for path, loc in source.items():
-            if offset and len(path) > 1 and isinstance(path[1], int):
-                path = (path[0], path[1] + offset, *path[2:])
-            if offset and len(path) == 1:
+            if len(path) == 1:  # the section itself stays where its first file put it
                 continue
+            if isinstance(path[1], int):
+                path = (path[0], path[1] + offset, *path[2:])
             target[path] = loc
 
 

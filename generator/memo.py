@@ -8,8 +8,14 @@ content; an entry holds its object, so the id is never reused while the entry li
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from generator.incremental import with_reads
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -41,18 +47,41 @@ class IdentityMemo(Generic[K, V]):
         self._current[key] = found
         return found[1]
 
-    def __len__(self) -> int:
-        return len(self._current)
+
+@dataclass(frozen=True)
+class RecordsRead:
+    """The sections of the model a function read on ``day``, with their records then.
+
+    Records are frozen: while every record of those sections is the same object (``handbook
+    serve`` keeps unchanged records, see ``validate.ValidationMemo``) and the day is the same,
+    the function would give the same result.
+    """
+
+    day: dt.date
+    sections: dict[str, Any]  # field → its records then (a tuple) or the record itself
+
+    def unchanged(self, data: BaseModel, day: dt.date) -> bool:
+        """True when ``data`` has the same records in those sections, and it is the same day."""
+        return day == self.day and all(
+            _same_records(getattr(data, name), then) for name, then in self.sections.items()
+        )
 
 
-def records_of(section: Any) -> Any:
-    """What ``same_records`` compares a section with later: its records as they are now."""
+def run_recorded(
+    data: BaseModel, function: Callable[[Any], V], day: dt.date
+) -> tuple[V, RecordsRead]:
+    """``function`` called with ``data`` as it records reads (``incremental.with_reads``), and
+    what it read."""
+    result, read = with_reads(data, function)
+    sections = {name: _records_of(getattr(data, name)) for name in read}
+    return result, RecordsRead(day, sections)
+
+
+def _records_of(section: Any) -> Any:
     return tuple(section) if isinstance(section, list) else section
 
 
-def same_records(section: Any, then: Any) -> bool:
-    """The same records as ``then`` (``records_of``), by identity: records are frozen, so the
-    same object has the same content."""
+def _same_records(section: Any, then: Any) -> bool:
     if isinstance(section, list):
         return len(section) == len(then) and all(a is b for a, b in zip(section, then, strict=True))
     return section is then

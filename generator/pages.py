@@ -13,8 +13,8 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.checks.core import today
-from generator.incremental import Fingerprints, Lookup, Unfingerprintable, with_reads
-from generator.memo import records_of, same_records
+from generator.incremental import Fingerprints, Lookup, Unfingerprintable
+from generator.memo import RecordsRead, run_recorded
 from generator.model import FirmData, Role, System, Team
 
 ARTICLE_SLUGS = {
@@ -277,8 +277,7 @@ class _SharedReads(Mapping[str, Any]):
 class _Built:
     """One builder's pages from the last run, and what it read to make them."""
 
-    today: dt.date
-    sections: dict[str, Any]  # field of the data → its records then (``memo.records_of``)
+    read: RecordsRead
     shared: dict[str, str]  # shared name it read → digest then (every name, if it listed them)
     listed: bool  # it listed the shared names: a name added or removed counts as a change
     built: list[NavSection]  # its pages, without the shared context
@@ -306,19 +305,18 @@ class PlanMemo:
         """``builder(firm, shared)``, or its pages of the last run if nothing it read changed."""
         name = f"{builder.__module__}.{builder.__qualname__}"
         on = today()
-        entry = self._entries.pop(name, None)
-        if entry is not None and entry.today == on and _unchanged(entry, firm, shared):
-            self._entries[name] = entry
+        entry = self._entries.get(name)
+        if entry is not None and _unchanged(entry, firm, shared, on):
             return entry.built
         reads = _SharedReads(shared)
-        built, read = with_reads(firm, lambda tracked: builder(tracked, reads))
+        built, read = run_recorded(firm, lambda tracked: builder(tracked, reads), on)
         listed = "*" in reads.read
         try:
             digests = _digests(shared, set(shared) if listed else reads.read)
         except Unfingerprintable:
-            return built  # built again next time
-        sections = {n: records_of(getattr(firm, n)) for n in read}
-        self._entries[name] = _Built(on, sections, digests, listed, built)
+            self._entries.pop(name, None)  # built again next time
+            return built
+        self._entries[name] = _Built(read, digests, listed, built)
         return built
 
 
@@ -327,8 +325,8 @@ def _digests(shared: dict[str, Any], names: set[str]) -> dict[str, str]:
     return {n: fp.of(shared[n]) if n in shared else _ABSENT for n in names}
 
 
-def _unchanged(entry: _Built, firm: FirmData, shared: dict[str, Any]) -> bool:
-    if not all(same_records(getattr(firm, n), then) for n, then in entry.sections.items()):
+def _unchanged(entry: _Built, firm: FirmData, shared: dict[str, Any], on: dt.date) -> bool:
+    if not entry.read.unchanged(firm, on):
         return False
     if entry.listed and set(shared) != set(entry.shared):
         return False

@@ -316,6 +316,19 @@ def render_pages(
     return sections, rendered
 
 
+def _load_project(project: Project) -> Loaded:
+    """``load_and_validate`` with the project's caches and memos."""
+    return load_and_validate(project.data_dir, project.audience, project.parse_cache, project.memos)
+
+
+def _render_reusing(project: Project, loaded: Loaded) -> tuple[list[NavSection], dict[str, str]]:
+    """``render_pages`` through the page memo, in one session."""
+    session = page_session(project, loaded)
+    sections, rendered = render_pages(project, loaded, session=session)
+    session.close(set(rendered))
+    return sections, rendered
+
+
 def _template_env(project: Project, loaded: Loaded) -> SandboxedEnvironment:
     cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
@@ -347,12 +360,8 @@ def render_handbook(project: Project) -> RenderedHandbook:
     Exports (wiki, Confluence) start here so they get exactly the site's pages, as the project's
     audience sees them (internal by default: no personal numbers, checked by the same guard).
     """
-    loaded = load_and_validate(
-        project.data_dir, project.audience, project.parse_cache, project.memos
-    )
-    session = page_session(project, loaded)
-    sections, rendered = render_pages(project, loaded, session=session)
-    session.close(set(rendered))
+    loaded = _load_project(project)
+    sections, rendered = _render_reusing(project, loaded)
     hand = read_tree(project.docs)
     # Files the pages link to that are made from data (e.g. drills.ics) travel as attachments.
     hand.update(static_files(loaded.firm, os.environ.get("SITE_URL") or None))
@@ -379,9 +388,7 @@ def generate(
     instead of reusing unchanged ones (publishing does, as it parses every file afresh).
     """
     if loaded is None:
-        loaded = load_and_validate(
-            project.data_dir, project.audience, project.parse_cache, project.memos
-        )
+        loaded = _load_project(project)
     downloads = download_list(loaded.firm) if with_pdf else []
     if with_pdf:
         check_engine()
@@ -613,12 +620,8 @@ def pdf(
 ) -> list[tuple[Path, int]]:
     """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
     check_engine()
-    loaded = load_and_validate(
-        project.data_dir, project.audience, project.parse_cache, project.memos
-    )
-    session = page_session(project, loaded)
-    sections, rendered = render_pages(project, loaded, session=session)
-    session.close(set(rendered))
+    loaded = _load_project(project)
+    sections, rendered = _render_reusing(project, loaded)
     css = _print_css(project)
     outputs: list[tuple[Path, int]] = []
     for job in print_jobs(loaded, sections, rendered, drill, year):

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.errors import Issue, Location, Severity
-from generator.incremental import with_reads
 from generator.load import DataPath, SourceMap
-from generator.memo import records_of, same_records
+from generator.memo import RecordsRead, run_recorded
 from generator.model import FirmData, Record, Waiver
 
 CATEGORIES = ("1", "2", "foreign")
@@ -212,20 +211,17 @@ class RuleMemo:
     """
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[dt.date, dict[str, Any], list[Hit]]] = {}
+        self._entries: dict[str, tuple[RecordsRead, list[Hit]]] = {}
 
     def hits(self, ctx: CheckContext, r: Rule) -> list[Hit]:
         """The hits of ``r`` on ``ctx``, reused when nothing the rule read has changed."""
         entry = self._entries.get(r.id)
-        if (
-            entry is not None
-            and entry[0] == ctx.today
-            and all(same_records(getattr(ctx.firm, n), old) for n, old in entry[1].items())
-        ):
-            return entry[2]
-        found, read = with_reads(ctx.firm, lambda firm: list(r.check(replace(ctx, firm=firm))))
-        snapshot = {n: records_of(getattr(ctx.firm, n)) for n in read}
-        self._entries[r.id] = (ctx.today, snapshot, found)
+        if entry is not None and entry[0].unchanged(ctx.firm, ctx.today):
+            return entry[1]
+        found, read = run_recorded(
+            ctx.firm, lambda firm: list(r.check(replace(ctx, firm=firm))), ctx.today
+        )
+        self._entries[r.id] = (read, found)
         return found
 
 
