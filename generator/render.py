@@ -8,6 +8,7 @@ import json
 import posixpath
 import re
 import sys
+import types
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -87,6 +88,13 @@ def format_date(value: dt.date | None, style: str) -> str:
 
 def _finalize(style: str) -> Any:
     def finalize(value: Any) -> str:
+        kind = type(value)
+        if kind is str:
+            return escape_md(value)
+        if kind is Md:
+            return value
+        if kind is int:
+            return str(value)
         if isinstance(value, Md):
             return value
         if value is None:
@@ -159,6 +167,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+        # (template name, source) → (names it may read, templates it refers to; None: chosen
+        # at render time), for ``template_names``: a partial is analysed once, not per page.
+        self.analyses: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, ...]]] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -166,6 +177,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if verdict is None:
             verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
         return verdict
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` as Jinja's sandbox gives it, without its ``str.format`` check for
+        values that are not methods (nearly every read: record fields, view values)."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:  # an item (``row.name`` of a dict), as the sandbox does
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        if isinstance(value, _METHODS):
+            return super().getattr(obj, attribute)  # may be ``str.format``: the sandbox wraps it
+        if self.is_safe_attribute(obj, attribute, value):
+            return value
+        return self.unsafe_undefined(obj, attribute)
+
+
+_METHODS = (types.MethodType, types.BuiltinMethodType)
 
 
 def make_env(
@@ -235,7 +265,7 @@ def render_named(
             "template-syntax", f"模板語法錯誤：{exc.message}（產生頁面 {dest} 時）", where
         )
         raise TemplateError([issue]) from exc
-    except (JinjaError, TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (JinjaError, TypeError, ValueError, AttributeError, LookupError) as exc:
         issue = error(
             "template-render",
             f"套用模板時發生錯誤：{exc}（產生頁面 {dest} 時）",
@@ -260,16 +290,31 @@ def template_names(env: SandboxedEnvironment, name: str) -> frozenset[str] | Non
             continue
         seen.add(current)
         try:
-            source = env.loader.get_source(env, current)[0] if env.loader is not None else ""
-            tree = env.parse(source, current)
+            read, refs = _analysis(env, current)
         except (TemplateNotFound, TemplateSyntaxError):  # e.g. ``include … ignore missing``
             return None
-        names.update(meta.find_undeclared_variables(tree))
-        for ref in meta.find_referenced_templates(tree):
+        names.update(read)
+        for ref in refs:
             if ref is None:
                 return None
             todo.append(ref)
     return frozenset(names)
+
+
+def _analysis(
+    env: SandboxedEnvironment, name: str
+) -> tuple[frozenset[str], tuple[str | None, ...]]:
+    """The names one template reads and the templates it refers to (its own text only)."""
+    source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
+    known = env.analyses if isinstance(env, _Sandbox) else {}
+    found = known.get((name, source))
+    if found is None:
+        tree = env.parse(source, name)
+        found = known[(name, source)] = (
+            frozenset(meta.find_undeclared_variables(tree)),
+            tuple(meta.find_referenced_templates(tree)),
+        )
+    return found
 
 
 def _shown(filename: str) -> str:

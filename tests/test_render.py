@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
@@ -71,6 +72,40 @@ def test_sandbox_blocks_python_internals(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as info:
         render(env, ["p.md.j2"], {}, "p.md")
     assert info.value.issues[0].code == "template-render"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ row._hidden }}",  # a private attribute of a record
+        "{{ '{0.__class__}'.format(row) }}",  # str.format reaching internals
+        "{{ row.name.format_map({'x': row}) }}",  # the field holds '{x.__class__}'
+        "{{ row.name.format_map({}) }}",  # a bad format is a template error, not a crash
+        "{{ row.__dict__ }}",
+    ],
+)
+def test_sandbox_attribute_reads_stay_guarded(tmp_path: Path, source: str) -> None:
+    @dataclass
+    class Row:
+        name: str
+        _hidden: str = "secret"
+
+    templates = tree(tmp_path / "t", {"p.md.j2": source + "\n"})
+    env = make_env(templates, None, "iso")
+    with pytest.raises(TemplateError):
+        render(env, ["p.md.j2"], {"row": Row("{x.__class__}")}, "p.md")
+
+
+def test_sandbox_attribute_reads_of_fields_items_and_methods(tmp_path: Path) -> None:
+    @dataclass
+    class Row:
+        name: str
+
+    source = "{{ row.name }} {{ item.key }} {{ item.missing is undefined }} {{ ', '.join(xs) }}\n"
+    templates = tree(tmp_path / "t", {"p.md.j2": source})
+    env = make_env(templates, None, "iso")
+    context = {"row": Row("甲"), "item": {"key": "乙"}, "xs": ["a", "b"]}
+    assert render(env, ["p.md.j2"], context, "p.md") == "甲 乙 是 a, b\n"
 
 
 def test_undefined_names_fail_with_template_line(tmp_path: Path) -> None:
