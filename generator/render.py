@@ -91,8 +91,6 @@ def _finalize(style: str) -> Any:
         kind = type(value)
         if kind is str:
             return escape_md(value)
-        if kind is Md:
-            return value
         if kind is int:
             return str(value)
         if isinstance(value, Md):
