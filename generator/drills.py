@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import holidays
-
+from generator import public_holidays
 from generator.model import (
     Blackout,
     Closure,
@@ -33,16 +31,9 @@ TECHNICAL_TYPES = frozenset(
 WEEKDAYS = "一二三四五六日"
 
 
-@functools.cache
-def _taiwan_holidays(year: int) -> dict[dt.date, str]:
-    """Taiwan's public holidays of one year, named in zh-TW, from the ``holidays`` library."""
-    found = holidays.country_holidays("TW", years=year, language="zh_TW")
-    return {day: str(name) for day, name in sorted(found.items())}
-
-
 @dataclass(frozen=True)
 class MarketCalendar:
-    """Public holidays (library), exchange closures and drill blackouts (firm data)."""
+    """Public holidays (``public_holidays``), exchange closures and drill blackouts (firm data)."""
 
     closures: tuple[Closure, ...] = ()
     blackouts: tuple[Blackout, ...] = ()
@@ -57,7 +48,7 @@ class MarketCalendar:
 
     def holiday(self, day: dt.date) -> str | None:
         """The public holiday's name, or None."""
-        return _taiwan_holidays(day.year).get(day)
+        return public_holidays.names(day.year).get(day)
 
     def closure(self, day: dt.date) -> str | None:
         """Why the exchange is closed on ``day`` beyond the holiday calendar, or None."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator import public_holidays
 from generator.audience import (
     Audience,
     Secret,
@@ -337,7 +338,9 @@ def _template_env(project: Project, loaded: Loaded) -> SandboxedEnvironment:
 
 def page_session(project: Project, loaded: Loaded) -> Session:
     """A run of the project's page memo, valid for the current code, templates and date style;
-    end it with ``Session.close`` and the pages of the handbook."""
+    end it with ``Session.close`` and the pages of the handbook. Holiday tables are kept in
+    ``.cache/`` from now on as well."""
+    public_holidays.keep_in(project.root / ".cache")
     style = loaded.firm.firm.date_style
     key = f"{code_digest()}/{tree_digest(project.templates, project.overrides)}/{style}"
     project.page_memo.open(key, loaded.audience.value)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
+from generator import public_holidays
 from generator.drills import (
     MarketCalendar,
     default_steps,
@@ -74,6 +77,42 @@ def test_public_holiday_comes_from_the_holidays_library() -> None:
     # 國慶日補假 falls on a Friday: a holiday, hence not a trading day and no trading-hours flag
     assert [f.code for f in flags] == ["holiday"]
     assert "國慶日" in flags[0].message
+
+
+@pytest.fixture
+def fresh_holidays(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``public_holidays`` with no table made yet and no file, restored afterwards."""
+    monkeypatch.setattr(public_holidays, "_tables", {})
+    monkeypatch.setattr(public_holidays, "_file", None)
+    return public_holidays
+
+
+def test_holiday_tables_are_kept_in_the_cache_and_read_back(
+    tmp_path: Path, fresh_holidays: Any
+) -> None:
+    library = public_holidays._from_library(2026)
+    fresh_holidays.keep_in(tmp_path)
+    assert fresh_holidays.names(2026) == library
+    (kept,) = tmp_path.glob("holidays-*.json")
+    assert kept.name == f"holidays-{metadata.version('holidays')}.json"  # a new version: new file
+    stored = json.loads(kept.read_text(encoding="utf-8"))
+    assert stored["2026"]["2026-10-10"] == library[dt.date(2026, 10, 10)] == "國慶日"
+    # A later process reads the file instead of the library: an entry only the file has shows it.
+    stored["2026"]["2026-12-31"] = "測試用"
+    kept.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+    fresh_holidays._tables.clear()
+    fresh_holidays._file = None
+    fresh_holidays.keep_in(tmp_path)
+    assert fresh_holidays.names(2026)[dt.date(2026, 12, 31)] == "測試用"
+
+
+def test_a_damaged_holiday_file_is_rebuilt(tmp_path: Path, fresh_holidays: Any) -> None:
+    kept = tmp_path / f"holidays-{metadata.version('holidays')}.json"
+    kept.write_text('{"2026": {"not a date": ', encoding="utf-8")
+    fresh_holidays.names(2025)  # made before the cache was named: written when it is
+    fresh_holidays.keep_in(tmp_path)
+    assert fresh_holidays.names(2026) == public_holidays._from_library(2026)
+    assert set(json.loads(kept.read_text(encoding="utf-8"))) == {"2025", "2026"}
 
 
 def test_exchange_closure_and_blackout_come_from_the_firm() -> None:
