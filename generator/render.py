@@ -186,8 +186,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 return obj[attribute]
             except (TypeError, LookupError):
                 return self.undefined(obj=obj, name=attribute)
-        if isinstance(value, _METHODS):
-            return super().getattr(obj, attribute)  # may be ``str.format``: the sandbox wraps it
+        if isinstance(value, _METHODS):  # may be ``str.format``: the sandbox wraps it
+            wrapped = self.wrap_str_format(value)
+            if wrapped is not None:
+                return wrapped
         if self.is_safe_attribute(obj, attribute, value):
             return value
         return self.unsafe_undefined(obj, attribute)

@@ -81,38 +81,97 @@ def test_public_holiday_comes_from_the_holidays_library() -> None:
 
 @pytest.fixture
 def fresh_holidays(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``public_holidays`` with no table made yet and no file, restored afterwards."""
-    monkeypatch.setattr(public_holidays, "_tables", {})
+    """``public_holidays`` with no table made or read yet and no file, restored afterwards."""
+    public_holidays._from_library.cache_clear()
+    monkeypatch.setattr(public_holidays, "_kept", {})
     monkeypatch.setattr(public_holidays, "_file", None)
+    monkeypatch.setattr(public_holidays, "_made_years", set())
     return public_holidays
+
+
+def _stored(folder: Path) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((folder / "holidays.json").read_text(encoding="utf-8"))
+    return result
+
+
+def _restart(module: Any) -> None:
+    """As a new process: nothing made or read yet."""
+    module._from_library.cache_clear()
+    module._kept, module._file, module._made_years = {}, None, set()
 
 
 def test_holiday_tables_are_kept_in_the_cache_and_read_back(
     tmp_path: Path, fresh_holidays: Any
 ) -> None:
-    library = public_holidays._from_library(2026)
     fresh_holidays.keep_in(tmp_path)
-    assert fresh_holidays.names(2026) == library
-    (kept,) = tmp_path.glob("holidays-*.json")
-    assert kept.name == f"holidays-{metadata.version('holidays')}.json"  # a new version: new file
-    stored = json.loads(kept.read_text(encoding="utf-8"))
-    assert stored["2026"]["2026-10-10"] == library[dt.date(2026, 10, 10)] == "國慶日"
+    library = fresh_holidays.names(2026)
+    assert library[dt.date(2026, 10, 10)] == "國慶日"
+    stored = _stored(tmp_path)
+    assert stored["query"] == {
+        "library": f"holidays {metadata.version('holidays')}",
+        "country": "TW",
+        "language": "zh_TW",
+    }
+    assert stored["years"]["2026"]["2026-10-10"] == "國慶日"
     # A later process reads the file instead of the library: an entry only the file has shows it.
-    stored["2026"]["2026-12-31"] = "測試用"
-    kept.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-    fresh_holidays._tables.clear()
-    fresh_holidays._file = None
+    stored["years"]["2026"]["2026-12-31"] = "測試用"
+    (tmp_path / "holidays.json").write_text(json.dumps(stored), encoding="utf-8")
+    _restart(fresh_holidays)
     fresh_holidays.keep_in(tmp_path)
     assert fresh_holidays.names(2026)[dt.date(2026, 12, 31)] == "測試用"
+    assert fresh_holidays._made_years == set()  # the library was not asked
 
 
-def test_a_damaged_holiday_file_is_rebuilt(tmp_path: Path, fresh_holidays: Any) -> None:
-    kept = tmp_path / f"holidays-{metadata.version('holidays')}.json"
-    kept.write_text('{"2026": {"not a date": ', encoding="utf-8")
-    fresh_holidays.names(2025)  # made before the cache was named: written when it is
+def test_a_new_year_is_written_once(
+    tmp_path: Path, fresh_holidays: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[Path] = []
+    monkeypatch.setattr(public_holidays, "_write", writes.append)
     fresh_holidays.keep_in(tmp_path)
-    assert fresh_holidays.names(2026) == public_holidays._from_library(2026)
-    assert set(json.loads(kept.read_text(encoding="utf-8"))) == {"2025", "2026"}
+    for day in range(1, 29):
+        fresh_holidays.names(2026).get(dt.date(2026, 2, day))
+    assert writes == [tmp_path / "holidays.json"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda s: '{"years": {"2026": ',  # cut short
+        lambda s: "[" * 200_000,  # nested too deep to read
+        lambda s: json.dumps({**s, "query": {**s["query"], "library": "holidays 0.1"}}),
+        lambda s: json.dumps({**s, "query": {**s["query"], "language": "en_US"}}),
+        lambda s: json.dumps({**s, "years": {"2026": {}}}),  # an empty year
+        lambda s: json.dumps({**s, "years": {"2026": {"2025-10-10": "國慶日"}}}),  # wrong year
+    ],
+)
+def test_a_holiday_file_that_is_damaged_or_for_another_query_is_rebuilt(
+    tmp_path: Path, fresh_holidays: Any, damage: Callable[[dict[str, Any]], str]
+) -> None:
+    fresh_holidays.keep_in(tmp_path)
+    library = fresh_holidays.names(2026)
+    (tmp_path / "holidays.json").write_text(damage(_stored(tmp_path)), encoding="utf-8")
+    _restart(fresh_holidays)
+    fresh_holidays.names(2025)  # asked for before the folder was named: written when it is
+    fresh_holidays.keep_in(tmp_path)
+    assert fresh_holidays.names(2026) == library
+    assert set(_stored(tmp_path)["years"]) == {"2025", "2026"}
+
+
+def test_holiday_tables_of_one_folder_are_not_used_for_another(
+    tmp_path: Path, fresh_holidays: Any
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    fresh_holidays.keep_in(first)
+    fresh_holidays.names(2026)
+    stored = _stored(first)
+    del stored["years"]["2026"]["2026-10-10"]  # edited by hand: 國慶日 gone
+    (first / "holidays.json").write_text(json.dumps(stored), encoding="utf-8")
+    _restart(fresh_holidays)
+    fresh_holidays.keep_in(first)
+    assert dt.date(2026, 10, 10) not in fresh_holidays.names(2026)
+    fresh_holidays.keep_in(second)
+    assert fresh_holidays.names(2026)[dt.date(2026, 10, 10)] == "國慶日"
+    assert "2026-10-10" in _stored(second)["years"]["2026"]
 
 
 def test_exchange_closure_and_blackout_come_from_the_firm() -> None:
