@@ -18,6 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.bccache
+
 from generator.errors import Issue, Location, OutputError, TemplateError, error
 from generator.load import display_path
 from generator.pages import NavSection
@@ -342,6 +345,8 @@ class _Rebuilder:
     settings: list[Path]  # engine settings and search dictionary: a change needs a full build
     last: Stamps | None = None  # at the last good build; None: the next build is full
 
+    theme_cache: Any = None  # the theme's compiled templates, kept between builds
+
     def __call__(self, _config: object = None) -> None:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
@@ -356,8 +361,13 @@ class _Rebuilder:
             str(self.config_file), site_dir=str(self.site_dir), dev_addr=self.addr, strict=False
         )
         config.site_url = self.serve_url
+        if self.theme_cache is None:
+            self.theme_cache = _theme_cache_plugin()
+        config.plugins["handbook/theme-cache"] = self.theme_cache
         if pages:
             _forget_pages(config, pages)
+        if pages is not None:  # the navigation and the page list are as last time: so are these
+            config.theme.static_templates.difference_update({"404.html", "sitemap.xml"})
         # Until this build succeeds the next one is full: a failed build may have left the site
         # half written.
         self.last = None
@@ -368,6 +378,40 @@ class _Rebuilder:
         self.last = now
         if pages:
             log.info("handbook: 局部重建 %d 個頁面", len(pages))
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in memory, by template and source checksum (an edited theme override
+    is compiled again)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _theme_cache_plugin() -> Any:
+    """A plugin giving the theme's Jinja environment one ``_CompiledTemplates`` for every build.
+
+    MkDocs makes a new environment, and so compiles Material's templates again, on every build:
+    about 0.15 s of each save while serving.
+    """
+    from mkdocs.plugins import BasePlugin
+
+    class ThemeCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+        cache = _CompiledTemplates()
+
+        def on_env(self, env: jinja2.Environment, /, **_: Any) -> jinja2.Environment:
+            env.bytecode_cache = self.cache
+            return env
+
+    return ThemeCache()
 
 
 @contextmanager
@@ -394,6 +438,13 @@ def _jieba_kept() -> Iterator[None]:
 
 def _unchanged(*_args: object) -> None:
     """Stands for a jieba call whose result is already in place."""
+
+
+# How often serve looks for changed files. MkDocs polls (it works on network shares and in
+# containers, where change notifications do not arrive) every 0.5 s; the watched folders here
+# are small (data, templates, hand-written pages), so looking five times as often costs little
+# and takes about 0.2 s off the average save → reload.
+POLL_SECONDS = 0.1
 
 
 def serve_site(
@@ -431,7 +482,12 @@ def serve_site(
         quiet = _DropDirtyWarning()
         logging.getLogger("mkdocs.commands.build").addFilter(quiet)
         server = LiveReloadServer(
-            builder=builder, host=host, port=port, root=str(site_dir), mount_path=mount_path
+            builder=builder,
+            host=host,
+            port=port,
+            root=str(site_dir),
+            mount_path=mount_path,
+            polling_interval=POLL_SECONDS,
         )
         server.error_handler = lambda code: _error_page(site_dir, code)
         try:

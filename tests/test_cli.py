@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -125,6 +126,12 @@ def test_serve_rebuilds_only_changed_pages_and_keeps_the_search_index(
         # Every page keeps its entries; only the edited number differs.
         assert [d["location"] for d in after] == [d["location"] for d in before]
         assert "2700-0001" not in json.dumps(after, ensure_ascii=False)
+        # The partial build left the pages it did not rebuild as they were: the 404 page, too.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            _get(url + "no-such-page/")
+        assert missing.value.code == 404
+        assert "404" in missing.value.read().decode("utf-8")
+        assert "<urlset" in _get(url + "sitemap.xml")
         # Segmented with the same dictionaries as the full build (serve keeps jieba loaded).
         assert json.dumps(after, ensure_ascii=False).replace("0991", "0001") == json.dumps(
             before, ensure_ascii=False

@@ -281,3 +281,31 @@ def test_serve_rebuilds_pages_changed_on_disk_by_anyone(tmp_path: Path) -> None:
     assert changed_pages(pages, file_stamps(docs, [settings])) is None  # settings: full
     (docs / "new.md").write_text("v1", encoding="utf-8")
     assert changed_pages(first, file_stamps(docs, [settings])) is None  # a new page: full
+
+
+def test_serve_keeps_the_theme_compiled_between_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each build gets a new Jinja environment; the plugin gives every one the same compiled
+    templates, and an edited template (a theme override) is compiled again."""
+    import jinja2
+
+    from generator.site import _theme_cache_plugin
+
+    plugin = _theme_cache_plugin()
+    sources = {"main.html": "{% block x %}頁面 {{ n }}{% endblock %}"}
+
+    def fresh_env() -> jinja2.Environment:
+        env = jinja2.Environment(loader=jinja2.DictLoader(sources))
+        result: jinja2.Environment = plugin.on_env(env, config=None, files=None)
+        return result
+
+    assert fresh_env().get_template("main.html").render(n=1) == "頁面 1"
+    second = fresh_env()
+    monkeypatch.setattr(second, "compile", lambda *a, **k: pytest.fail("compiled again"))
+    assert second.get_template("main.html").render(n=2) == "頁面 2"
+    sources["main.html"] = "改過 {{ n }}"
+    compiled: list[str] = []
+    third = fresh_env()
+    real = third.compile
+    monkeypatch.setattr(third, "compile", lambda *a, **k: compiled.append("x") or real(*a, **k))
+    assert third.get_template("main.html").render(n=3) == "改過 3"
+    assert compiled == ["x"]
