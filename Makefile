@@ -19,6 +19,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 $(VENV)/.site-installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) -e .
+	$(BIN)/python -m compileall -q generator  # as pip does for a regular install
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.site-installed
