@@ -381,6 +381,7 @@ class PageMemo:
         self.names: dict[str, frozenset[str] | None] = {}  # template → names it may read
         self.calls: dict[str, CallEntry] = {}  # other files made from the data (drills.ics)
         self.reused: list[str] = []  # pages reused by the last run
+        self.changed = True  # since it was last written (a run that reuses everything: False)
         # Digests of the values the last run asked for, by identity (in memory only).
         self.digests: dict[int, tuple[object, str]] = {}
         self._file: Path | None = None  # read once, at the first run
@@ -393,8 +394,10 @@ class PageMemo:
             if isinstance(stored, dict) and stored.get("key") == key:
                 self.key, self.entries = key, stored.get("entries", {})
                 self.names, self.calls = stored.get("names", {}), stored.get("calls", {})
+                self.changed = False
         if key != self.key:
             self.key, self.entries, self.names, self.calls = key, {}, {}, {}
+            self.changed = True
         self.reused = []
 
     def close(self, pages: set[str]) -> None:
@@ -402,7 +405,8 @@ class PageMemo:
         (atomically; a failure costs only time)."""
         for dest in set(self.entries) - pages:
             del self.entries[dest]
-        if self._file is None:
+            self.changed = True
+        if self._file is None or not self.changed:
             return
         data = {"key": self.key, "entries": self.entries, "names": self.names, "calls": self.calls}
         try:
@@ -410,6 +414,7 @@ class PageMemo:
             replace_atomically(self._file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             return
+        self.changed = False
 
 
 class Session:
@@ -440,6 +445,7 @@ class Session:
         with _recording() as reads:
             output, template = render(tracked)
         self.memo.entries.pop(dest, None)
+        self.memo.changed = True
         try:
             entry = self._entry(candidates, template, context, reads, output, names)
         except Unfingerprintable:
@@ -490,6 +496,7 @@ class Session:
             return function(self.data, *args)
         with _recording() as reads:
             result = function(self.tracked, *args)
+        self.memo.changed = True
         self.memo.calls[name] = CallEntry(
             given, {s: self._section(s) for s in reads.sections}, result
         )

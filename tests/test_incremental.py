@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -272,6 +273,24 @@ def test_a_damaged_memo_is_ignored(minimal_project: Path) -> None:
     again = Project.at(minimal_project)
     generate(again)
     assert again.page_memo.reused == [] and _pages(minimal_project) == expected
+
+
+def test_the_memo_file_is_written_only_when_it_changed(minimal_project: Path) -> None:
+    generate(Project.at(minimal_project))
+    memo = minimal_project / ".cache/pages/internal.pickle"
+    written = memo.stat().st_ino, memo.stat().st_mtime_ns
+    shutil.rmtree(minimal_project / "build")  # as `make clean`: every page reused, none changed
+    again = Project.at(minimal_project)
+    generate(again)
+    assert sorted(again.page_memo.reused) == sorted(again.page_memo.entries)
+    assert (memo.stat().st_ino, memo.stat().st_mtime_ns) == written
+    edit(minimal_project / "firm_data/people.yaml", "02-2700-0001", "02-2700-0991")
+    third = Project.at(minimal_project)
+    generate(third)
+    assert (memo.stat().st_ino, memo.stat().st_mtime_ns) != written
+    fourth = Project.at(minimal_project)  # what the third run learnt was kept
+    generate(fourth)
+    assert sorted(fourth.page_memo.reused) == sorted(fourth.page_memo.entries)
 
 
 def test_publishing_renders_every_page_afresh(minimal_project: Path) -> None:
