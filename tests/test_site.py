@@ -309,3 +309,10 @@ def test_serve_keeps_the_theme_compiled_between_builds(monkeypatch: pytest.Monke
     monkeypatch.setattr(third, "compile", lambda *a, **k: compiled.append("x") or real(*a, **k))
     assert third.get_template("main.html").render(n=3) == "改過 3"
     assert compiled == ["x"]
+    # Compiled code depends on settings such as escaping: another setting, another entry.
+    sources["main.html"] = "{{ html }}"
+    plain = fresh_env()
+    assert plain.get_template("main.html").render(html="<b>") == "<b>"
+    escaping = jinja2.Environment(loader=jinja2.DictLoader(sources), autoescape=True)
+    plugin.on_env(escaping, config=None, files=None)
+    assert escaping.get_template("main.html").render(html="<b>") == "&lt;b&gt;"
