@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from generator.write import replace_atomically
+from generator.write import store_cache
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -410,11 +410,10 @@ class PageMemo:
             return
         data = {"key": self.key, "entries": self.entries, "names": self.names, "calls": self.calls}
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            replace_atomically(self._file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
             return
-        self.changed = False
+        self.changed = not store_cache(self._file, blob)
 
 
 class Session:
@@ -572,7 +571,7 @@ def code_digest() -> str:
     """The generator's own code and the libraries that shape a page (templates, escaping, phone
     formats): a change renders every page again."""
     root = Path(__file__).resolve().parent
-    versions = [_version(name) for name in _LIBRARIES]
+    versions = [library_version(name) or "-" for name in _LIBRARIES]
     parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}/{_zone_digest('Asia/Taipei')}"]
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():
@@ -580,11 +579,13 @@ def code_digest() -> str:
     return _hash("\n".join(parts))
 
 
-def _version(name: str) -> str:
+@functools.cache
+def library_version(name: str) -> str | None:
+    """The installed version of the distribution ``name``, or None."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
-        return "-"
+        return None
 
 
 def _zone_digest(key: str) -> str:

@@ -237,10 +237,13 @@ def plan(
         "publication": None,
         **(extra or {}),
     }
+    fp = Fingerprints()  # one per run: each shared value is digested once for all builders
     sections = [
         _with_shared(section, shared)
         for build in SECTION_BUILDERS
-        for section in (build(firm, shared) if memo is None else memo.build(build, firm, shared))
+        for section in (
+            build(firm, shared) if memo is None else memo.build(build, firm, shared, fp)
+        )
     ]
     return sorted(sections, key=lambda section: section.order)
 
@@ -300,19 +303,20 @@ class PlanMemo:
         self._entries: dict[str, _Built] = {}
 
     def build(
-        self, builder: SectionBuilder, firm: FirmData, shared: dict[str, Any]
+        self, builder: SectionBuilder, firm: FirmData, shared: dict[str, Any], fp: Fingerprints
     ) -> list[NavSection]:
-        """``builder(firm, shared)``, or its pages of the last run if nothing it read changed."""
+        """``builder(firm, shared)``, or its pages of the last run if nothing it read changed
+        (``fp`` digests the shared values, once per run)."""
         name = f"{builder.__module__}.{builder.__qualname__}"
         on = today()
         entry = self._entries.get(name)
-        if entry is not None and _unchanged(entry, firm, shared, on):
+        if entry is not None and _unchanged(entry, firm, shared, on, fp):
             return entry.built
         reads = _SharedReads(shared)
         built, read = run_recorded(firm, lambda tracked: builder(tracked, reads), on)
         listed = "*" in reads.read
         try:
-            digests = _digests(shared, set(shared) if listed else reads.read)
+            digests = _digests(shared, set(shared) if listed else reads.read, fp)
         except Unfingerprintable:
             self._entries.pop(name, None)  # built again next time
             return built
@@ -320,18 +324,19 @@ class PlanMemo:
         return built
 
 
-def _digests(shared: dict[str, Any], names: set[str]) -> dict[str, str]:
-    fp = Fingerprints()
+def _digests(shared: dict[str, Any], names: set[str], fp: Fingerprints) -> dict[str, str]:
     return {n: fp.of(shared[n]) if n in shared else _ABSENT for n in names}
 
 
-def _unchanged(entry: _Built, firm: FirmData, shared: dict[str, Any], on: dt.date) -> bool:
+def _unchanged(
+    entry: _Built, firm: FirmData, shared: dict[str, Any], on: dt.date, fp: Fingerprints
+) -> bool:
     if not entry.read.unchanged(firm, on):
         return False
     if entry.listed and set(shared) != set(entry.shared):
         return False
     try:
-        return _digests(shared, set(entry.shared)) == entry.shared
+        return _digests(shared, set(entry.shared), fp) == entry.shared
     except Unfingerprintable:
         return False
 

@@ -11,32 +11,29 @@ never used for another: switching folders forgets them. Failing to write costs o
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.write import replace_atomically
+from generator.incremental import library_version
+from generator.write import store_cache
 
 _COUNTRY, _LANGUAGE = "TW", "zh_TW"
-_kept: dict[int, dict[dt.date, str]] = {}  # tables of ``_file``: read from it, or added
-_file: Path | None = None
-_made_years: set[int] = set()  # years this process asked the library for
+_made: dict[int, dict[dt.date, str]] = {}  # years this process asked the library for
+_kept: dict[int, dict[dt.date, str]] = {}  # tables of ``_folder``: read from its file, or added
+_folder: Path | None = None
 
 
 def keep_in(folder: Path | None) -> None:
     """Read and keep the tables in ``folder`` from now on (None: the library only)."""
-    global _file, _kept
-    version = _version()
-    target = folder / "holidays.json" if folder is not None and version else None
-    if target == _file:
+    global _folder, _kept
+    if folder == _folder:
         return
-    _file, _kept = target, {}
-    if target is not None and version is not None:
-        _kept = _read(target, version)
-        if _made_years - set(_kept):  # asked for before: keep those too
-            _write(target)
+    _folder, _kept = folder, {}
+    if folder is not None:
+        _kept = _read(folder / "holidays.json")
+        if set(_made) - set(_kept):  # asked for before: keep those too
+            _write()
 
 
 def names(year: int) -> dict[dt.date, str]:
@@ -44,35 +41,31 @@ def names(year: int) -> dict[dt.date, str]:
     found = _kept.get(year)
     if found is None:
         found = _kept[year] = _from_library(year)
-        if _file is not None:
-            _write(_file)
+        _write()
     return found
 
 
-@functools.cache
 def _from_library(year: int) -> dict[dt.date, str]:
-    import holidays  # only when a year is not kept yet
+    found = _made.get(year)
+    if found is None:
+        import holidays  # only when a year is not kept yet
 
-    found = holidays.country_holidays(_COUNTRY, years=year, language=_LANGUAGE)
-    _made_years.add(year)
-    return {day: str(name) for day, name in sorted(found.items())}
+        made = holidays.country_holidays(_COUNTRY, years=year, language=_LANGUAGE)
+        found = _made[year] = {day: str(name) for day, name in sorted(made.items())}
+    return found
 
 
-def _version() -> str | None:
-    try:
-        return metadata.version("holidays")
-    except metadata.PackageNotFoundError:
+def _query() -> dict[str, str] | None:
+    version = library_version("holidays")
+    if version is None:
         return None
-
-
-def _query(version: str) -> dict[str, str]:
     return {"library": f"holidays {version}", "country": _COUNTRY, "language": _LANGUAGE}
 
 
-def _read(path: Path, version: str) -> dict[int, dict[dt.date, str]]:
+def _read(path: Path) -> dict[int, dict[dt.date, str]]:
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(stored, dict) or stored.get("query") != _query(version):
+        if not isinstance(stored, dict) or stored.get("query") != _query():
             return {}
         return {int(year): _table(int(year), table) for year, table in stored["years"].items()}
     except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
@@ -86,20 +79,18 @@ def _table(year: int, stored: Any) -> dict[dt.date, str]:
     return table
 
 
-def _write(path: Path) -> None:
-    version = _version()
-    if version is None:
+def _write() -> None:
+    query = _query()
+    if _folder is None or query is None:
         return
-    tables = {year: _from_library(year) for year in _made_years} | _kept
+    tables = _made | _kept
     stored = {
-        "query": _query(version),
+        "query": query,
         "years": {
             str(year): {day.isoformat(): name for day, name in table.items()}
             for year, table in sorted(tables.items())
         },
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_atomically(path, json.dumps(stored, ensure_ascii=False, indent=1).encode())
-    except OSError:
-        return
+    store_cache(
+        _folder / "holidays.json", json.dumps(stored, ensure_ascii=False, indent=1).encode()
+    )

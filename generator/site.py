@@ -13,7 +13,7 @@ import subprocess
 import tarfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -345,7 +345,8 @@ class _Rebuilder:
     settings: list[Path]  # engine settings and search dictionary: a change needs a full build
     last: Stamps | None = None  # at the last good build; None: the next build is full
 
-    theme_cache: Any = None  # the theme's compiled templates, kept between builds
+    # The theme's compiled templates, kept between builds (see ``_theme_cache_plugin``).
+    theme_cache: Any = field(default_factory=lambda: _theme_cache_plugin())
 
     def __call__(self, _config: object = None) -> None:
         from mkdocs.commands.build import build
@@ -361,8 +362,6 @@ class _Rebuilder:
             str(self.config_file), site_dir=str(self.site_dir), dev_addr=self.addr, strict=False
         )
         config.site_url = self.serve_url
-        if self.theme_cache is None:
-            self.theme_cache = _theme_cache_plugin()
         self.theme_cache.partial = pages is not None
         config.plugins["handbook/theme-cache"] = self.theme_cache
         if pages:

@@ -44,14 +44,30 @@ def write_if_changed(path: Path, content: bytes) -> bool:
     try:
         if _holds(path, content):
             return False
-        try:
-            replace_atomically(path, content)
-        except FileNotFoundError:  # a new folder (creating it each time costs more than this)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            replace_atomically(path, content)
+        _replace_in_folder(path, content)
     except OSError as exc:
         raise _io_error(path, exc) from exc
     return True
+
+
+def store_cache(path: Path, content: bytes) -> bool:
+    """Write a cache file atomically, making its folder when missing; False when it could not be
+    written (a cache that is not kept costs only time)."""
+    try:
+        _replace_in_folder(path, content)
+    except OSError:
+        return False
+    return True
+
+
+def _replace_in_folder(path: Path, content: bytes) -> None:
+    """``replace_atomically``, making the folder first when it is missing (checking for it on
+    every write costs more than this)."""
+    try:
+        replace_atomically(path, content)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_atomically(path, content)
 
 
 def replace_atomically(path: Path, content: bytes) -> None:

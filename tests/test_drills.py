@@ -82,10 +82,9 @@ def test_public_holiday_comes_from_the_holidays_library() -> None:
 @pytest.fixture
 def fresh_holidays(monkeypatch: pytest.MonkeyPatch) -> Any:
     """``public_holidays`` with no table made or read yet and no file, restored afterwards."""
-    public_holidays._from_library.cache_clear()
+    monkeypatch.setattr(public_holidays, "_made", {})
     monkeypatch.setattr(public_holidays, "_kept", {})
-    monkeypatch.setattr(public_holidays, "_file", None)
-    monkeypatch.setattr(public_holidays, "_made_years", set())
+    monkeypatch.setattr(public_holidays, "_folder", None)
     return public_holidays
 
 
@@ -96,8 +95,7 @@ def _stored(folder: Path) -> dict[str, Any]:
 
 def _restart(module: Any) -> None:
     """As a new process: nothing made or read yet."""
-    module._from_library.cache_clear()
-    module._kept, module._file, module._made_years = {}, None, set()
+    module._made, module._kept, module._folder = {}, {}, None
 
 
 def test_holiday_tables_are_kept_in_the_cache_and_read_back(
@@ -119,14 +117,14 @@ def test_holiday_tables_are_kept_in_the_cache_and_read_back(
     _restart(fresh_holidays)
     fresh_holidays.keep_in(tmp_path)
     assert fresh_holidays.names(2026)[dt.date(2026, 12, 31)] == "測試用"
-    assert fresh_holidays._made_years == set()  # the library was not asked
+    assert fresh_holidays._made == {}  # the library was not asked
 
 
 def test_a_new_year_is_written_once(
     tmp_path: Path, fresh_holidays: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     writes: list[Path] = []
-    monkeypatch.setattr(public_holidays, "_write", writes.append)
+    monkeypatch.setattr(public_holidays, "store_cache", lambda path, _: writes.append(path))
     fresh_holidays.keep_in(tmp_path)
     for day in range(1, 29):
         fresh_holidays.names(2026).get(dt.date(2026, 2, day))
