@@ -18,10 +18,12 @@ from jinja2.sandbox import SandboxedEnvironment
 from generator import public_holidays
 from generator.audience import (
     Audience,
+    CleanTexts,
     Secret,
     mark_restricted,
     scanner_for,
     secrets,
+    text_digest,
     visible,
 )
 from generator.bundle import bundle_files, bundle_name, write_zip
@@ -197,6 +199,8 @@ class Project:
     page_memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
     # Records and what was found about them, from this process's last run (``serving``).
     memos: StageMemos | None = field(default=None, compare=False, repr=False)
+    # Pages the personal-data guard found clean; ``at`` also keeps them in ``.cache/``.
+    clean_texts: CleanTexts = field(default_factory=CleanTexts, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -205,7 +209,15 @@ class Project:
         """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
         data = data_dir if data_dir is not None else root / "firm_data"
         cache = root / ".cache"
-        return cls(root, data, audience, ParseCache(cache / "yaml"), PageMemo(cache / "pages"))
+        clean = CleanTexts(cache / f"clean-{audience.value}.json")
+        return cls(
+            root,
+            data,
+            audience,
+            ParseCache(cache / "yaml"),
+            PageMemo(cache / "pages"),
+            clean_texts=clean,
+        )
 
     def serving(self) -> Project:
         """The project for a process that regenerates again and again (``handbook serve``): it
@@ -409,7 +421,7 @@ def generate(
         raise OutputError([_clash_issue(project, name) for name in clash])
     if loaded.audience is Audience.RESTRICTED:
         hand = {name: mark_restricted(name, content) for name, content in hand.items()}
-    _guard_personal_data(project, loaded, rendered, hand)
+    _guard_personal_data(project, loaded, rendered, hand, keep=reuse)
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
@@ -456,17 +468,32 @@ def build(
 
 
 def _guard_personal_data(
-    project: Project, loaded: Loaded, rendered: dict[str, str], hand: dict[str, bytes]
+    project: Project,
+    loaded: Loaded,
+    rendered: dict[str, str],
+    hand: dict[str, bytes],
+    *,
+    keep: bool = False,
 ) -> None:
-    """Refuse to write an internal copy that still holds personal data (e.g. typed in free text)."""
+    """Refuse to write an internal copy that still holds personal data (e.g. typed in free text).
+
+    With ``keep``, pages found clean by an earlier process (``Project.clean_texts``) are not
+    searched again; publishing and exports (``keep`` false) search every page.
+    """
     problems: list[Issue] = []
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
     for name, content in hand.items():
         pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
     scanner = scanner_for(tuple(loaded.secrets))
     scanner.forget_others({text for _, text in pages.values()})
+    known = project.clean_texts.clean(f"{code_digest()}/{scanner.key}") if keep else frozenset()
+    clean: set[str] = set()
     for name, (source, text) in sorted(pages.items()):
-        for secret in scanner.find(text):
+        digest = text_digest(text) if keep else ""
+        found = [] if digest in known else scanner.find(text)
+        if keep and not found:
+            clean.add(digest)
+        for secret in found:
             where = Location(display_path(source)) if name in hand else None
             problems.append(
                 error(
@@ -477,6 +504,8 @@ def _guard_personal_data(
                     "需要完整資料時請以 --audience restricted 建置限閱版。",
                 )
             )
+    if keep:
+        project.clean_texts.keep(frozenset(clean))
     if problems:
         raise DataError(problems)
 

@@ -216,7 +216,38 @@ def clause_gaps(firm: FirmData, vendor: Vendor) -> list[ClauseRow]:
 
 def supported_systems(firm: FirmData, vendor: Vendor) -> list[System]:
     """Systems the vendor supports: its own list and systems naming it, in data order."""
-    return [s for s in firm.systems if s.id in vendor.systems or vendor.id in s.vendors]
+    index = _support_index(firm.systems)
+    found = set(index.naming.get(vendor.id, ()))
+    for system_id in vendor.systems:
+        found.update(index.position.get(system_id, ()))
+    return [index.systems[n] for n in sorted(found)]
+
+
+@dataclass(frozen=True)
+class _SupportIndex:
+    """Where each system id is, and which systems name each vendor (positions in data order)."""
+
+    systems: list[System]
+    position: dict[str, list[int]]
+    naming: dict[str, list[int]]
+
+
+_support: list[_SupportIndex] = []  # the index of the last list of systems asked about
+
+
+def _support_index(systems: list[System]) -> _SupportIndex:
+    """The index of ``systems``, made once per list (pages and rules ask about every vendor; the
+    models are never changed once built, so the same list always gives the same index)."""
+    if _support and _support[0].systems is systems:
+        return _support[0]
+    position: dict[str, list[int]] = {}
+    naming: dict[str, list[int]] = {}
+    for n, system in enumerate(systems):
+        position.setdefault(system.id, []).append(n)
+        for vendor_id in dict.fromkeys(system.vendors):
+            naming.setdefault(vendor_id, []).append(n)
+    _support[:] = [_SupportIndex(systems, position, naming)]
+    return _support[0]
 
 
 def core_systems_of(firm: FirmData, vendor: Vendor) -> list[System]:

@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from generator import incremental
-from generator.audience import Audience
+from generator.audience import Audience, Secret, SecretScanner, scanner_for
 from generator.errors import DataError, TemplateError
 from generator.incremental import Fingerprints, Lookup, Reads, Unfingerprintable
 from generator.model import Person, Record
@@ -23,6 +23,7 @@ from generator.pipeline import (
     generate,
     load_and_validate,
     page_session,
+    render_handbook,
     render_pages,
 )
 from generator.render import Md
@@ -423,6 +424,62 @@ def test_a_reused_page_is_searched_again_when_the_personal_numbers_change(
     }
     assert holding <= caught
     assert holding <= set(project.page_memo.reused)  # reused unchanged, and searched again
+
+
+def _searched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the personal-data scanner searches from now on (in-process verdicts dropped)."""
+    scanner_for.cache_clear()
+    searched: list[str] = []
+    search = SecretScanner._find
+
+    def spy(self: SecretScanner, text: str) -> list[Secret]:
+        searched.append(text)
+        return search(self, text)
+
+    monkeypatch.setattr(SecretScanner, "_find", spy)
+    return searched
+
+
+def test_pages_found_clean_are_not_searched_again_by_the_next_process(
+    minimal_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = minimal_project / ".cache/clean-internal.json"
+    searched = _searched(monkeypatch)
+    generate(Project.at(minimal_project))
+    pages = len(searched)
+    assert pages > 10 and kept.is_file()
+    searched.clear()
+    scanner_for.cache_clear()
+    generate(Project.at(minimal_project))  # a new process: only the file is shared
+    assert searched == []
+    # Exports (and publishing) search every page, whatever the file says.
+    render_handbook(Project.at(minimal_project))
+    assert len(searched) >= pages  # with the files made from data (drills.ics)
+    for damage in (b"{", b"[]", b'{"key": 1}', kept.read_bytes().replace(b'"clean"', b'"x"')):
+        kept.write_bytes(damage)
+        searched.clear()
+        scanner_for.cache_clear()
+        generate(Project.at(minimal_project))
+        assert len(searched) == pages, damage
+
+
+def test_kept_verdicts_do_not_hide_a_number_that_became_personal(
+    minimal_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same page text, found clean before the number was anybody's, is searched again in
+    a new process once it is a personal number."""
+    edit(
+        minimal_project / "firm_data/systems.yaml",
+        "客戶無法下單",
+        "客戶無法下單，請撥 0912-000-555",
+    )
+    generate(Project.at(minimal_project))
+    edit(minimal_project / "firm_data/people.yaml", "0912-000-001", "0912-000-555")
+    searched = _searched(monkeypatch)
+    with pytest.raises(DataError) as raised:
+        generate(Project.at(minimal_project))
+    assert any(i.code == "personal-data" and "測試甲" in i.message for i in raised.value.issues)
+    assert any("0912-000-555" in text for text in searched)
 
 
 @pytest.mark.parametrize("audience", list(Audience))

@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 
 from generator.model import Contract, Product, Vendor
-from generator.vendors import add_months, cite, compare, contract_state, eos_state
+from generator.pipeline import load_and_validate
+from generator.vendors import (
+    add_months,
+    cite,
+    compare,
+    contract_state,
+    eos_state,
+    supported_systems,
+)
 from tests.checks.test_outsourcing import VENDORS, edit
 from tests.printing import is_a4, page_texts, print_to_pdf
 
@@ -200,6 +208,23 @@ def test_vendor_checklists_print_on_a4_with_every_clause_title(
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def test_supported_systems_in_data_order_once_each() -> None:
+    firm = load_and_validate(Path(__file__).resolve().parent.parent / "firm_data").firm
+    for vendor in firm.vendors:  # the index gives what a plain scan of the systems gives
+        plain = [s for s in firm.systems if s.id in vendor.systems or vendor.id in s.vendors]
+        assert supported_systems(firm, vendor) == plain
+    first, second, third = firm.systems[:3]
+    vendor = firm.vendors[0].model_copy(update={"id": "v-new", "systems": [third.id, first.id]})
+    systems = [
+        first,
+        second.model_copy(update={"vendors": ["v-new", "v-new"]}),
+        third.model_copy(update={"vendors": ["v-new"]}),
+    ]
+    edited = firm.model_copy(update={"systems": systems})
+    assert [s.id for s in supported_systems(edited, vendor)] == [first.id, second.id, third.id]
+    assert supported_systems(firm, vendor) == [first, third]  # another list: its own index
 
 
 def test_citations_in_words() -> None:
