@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from generator.errors import Location
 from generator.load import ParseCache, load_firm
+from generator.model import Record
+from generator.pipeline import load_and_validate
+from tests.conftest import EXAMPLE
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -113,3 +120,24 @@ def test_parse_cache_survives_damaged_entries_and_read_only_use(tmp_path: Path) 
     assert issues == []
     assert raw.data == {"sites": [{"id": "hq"}]}
     assert [Path(p).name for p in cache.parsed] == ["a.yaml"]
+
+
+def _records(
+    node: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[Record, tuple[str | int, ...]]]:
+    """Every record under ``node`` with its data path, found by visiting every field."""
+    if isinstance(node, Record):
+        yield node, path
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _records(getattr(node, name), (*path, name))
+    elif isinstance(node, list | tuple):
+        for index, item in enumerate(node):
+            yield from _records(item, (*path, index))
+
+
+def test_every_record_knows_its_data_path() -> None:
+    firm = load_and_validate(EXAMPLE).firm
+    found = [(record.path, path) for record, path in _records(firm, ())]
+    assert len(found) > 500
+    assert all(record_path == path for record_path, path in found)
