@@ -194,6 +194,7 @@ class SecretScanner:
         return sorted(hits, key=lambda secret: self._order[id(secret)])
 
 
+@functools.lru_cache(maxsize=1 << 13)  # pages reused from the page memo are the same strings
 def text_digest(text: str) -> str:
     """A digest of ``text``, stable across processes."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
