@@ -176,11 +176,10 @@ class SecretScanner:
         """A digest of what this scanner looks for: a verdict kept under it holds while the
         secrets are the same."""
         parts = [
-            f"{s.owner}\x1f{s.what}\x1f{s.pattern.pattern}\x1f{s.pattern.flags}\x1f{s.needle}"
-            f"\x1f{s.number}"
+            [s.owner, s.what, s.pattern.pattern, s.pattern.flags, s.needle, s.number]
             for s in self._secrets
-        ]
-        return text_digest("\x1e".join(parts))
+        ]  # as JSON: no text in a field can pass for a field boundary
+        return text_digest(json.dumps(parts, ensure_ascii=False))
 
     def forget_others(self, texts: set[str]) -> None:
         """Remember only ``texts`` (this run's pages), so a long ``serve`` does not pile up."""

@@ -44,7 +44,7 @@ from generator.errors import (
     error,
     sorted_issues,
 )
-from generator.exports import static_files
+from generator.exports import searchable_text, static_files
 from generator.guards import SiteScan, scan_site
 from generator.incremental import PageMemo, Session, code_digest, tree_digest
 from generator.load import ParseCache, SourceMap, display_path, load_firm
@@ -379,10 +379,11 @@ def render_handbook(project: Project) -> RenderedHandbook:
     sections, rendered = _render_reusing(project, loaded)
     hand = read_tree(project.docs)
     # Files the pages link to that are made from data (e.g. drills.ics) travel as attachments.
-    hand.update(static_files(loaded.firm, os.environ.get("SITE_URL") or None))
+    made = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
     if loaded.audience is Audience.RESTRICTED:
         hand = {name: mark_restricted(name, content) for name, content in hand.items()}
-    _guard_personal_data(project, loaded, rendered, hand)
+    _guard_personal_data(project, loaded, rendered, hand, made)
+    hand.update(made)
     return RenderedHandbook(loaded, sections, rendered, hand)
 
 
@@ -421,7 +422,7 @@ def generate(
         raise OutputError([_clash_issue(project, name) for name in clash])
     if loaded.audience is Audience.RESTRICTED:
         hand = {name: mark_restricted(name, content) for name, content in hand.items()}
-    _guard_personal_data(project, loaded, rendered, hand, keep=reuse)
+    _guard_personal_data(project, loaded, rendered, hand, exported, keep=reuse)
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
@@ -472,6 +473,7 @@ def _guard_personal_data(
     loaded: Loaded,
     rendered: dict[str, str],
     hand: dict[str, bytes],
+    made: dict[str, bytes],
     *,
     keep: bool = False,
 ) -> None:
@@ -482,6 +484,8 @@ def _guard_personal_data(
     """
     problems: list[Issue] = []
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
+    for name, content in made.items():  # files made from the data (drills.ics)
+        pages[name] = (project.docs / name, searchable_text(name, content))
     for name, content in hand.items():
         pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
     scanner = scanner_for(tuple(loaded.secrets))

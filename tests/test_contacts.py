@@ -12,7 +12,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator import phones
-from generator.audience import Audience, visible
+from generator.audience import Audience, Secret, SecretScanner, visible
+from generator.exports import searchable_text
 from generator.model import Phone
 from generator.pipeline import Project, build, generate, load_and_validate
 from tests.conftest import EXAMPLE, make_project
@@ -256,3 +257,37 @@ def test_home_address_in_a_hand_written_page_is_located(
         "含有陳建宏的個人資料（住家地址）"
     ) in result.stderr
     assert not (example_project / "site").exists()
+
+
+def test_personal_number_in_the_drill_calendar_stops_the_internal_build(
+    example_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    """drills.ics is made from the data and searched as well, its folded lines joined first."""
+    drills = example_project / "firm_data/drills-2026.yaml"
+    text = drills.read_text(encoding="utf-8")
+    title = re.search(r"title: (.+)", text)
+    assert title is not None
+    long = title.group(1) + "（" + "聯絡窗口請於演練前一日確認" * 3 + "0912 000 101）"
+    drills.write_text(text.replace(title.group(0), f"title: {long}", 1), encoding="utf-8")
+    result = run_cli("generate", cwd=example_project)
+    assert result.exit_code == 1
+    assert "error[personal-data]: 內部版頁面「drills.ics」含有陳建宏的個人資料" in result.stderr
+
+
+def test_calendar_text_is_searched_unfolded() -> None:
+    assert searchable_text("drills.ics", b"SUMMARY:A 0912\r\n 000\r\n\t101\r\n") == (
+        "SUMMARY:A 0912000101\r\n"
+    )
+    assert searchable_text("page.md", b"0912\r\n 000") == "0912\r\n 000"
+
+
+def test_secret_keys_cannot_be_forged_by_separators_in_a_name() -> None:
+    def secret(owner: str, digits: str) -> Secret:
+        return Secret(owner, "手機電話", re.compile(digits), digits, True)
+
+    two = [secret("甲", "0912000555"), secret("乙", "0912000666")]
+    forged = [
+        secret("甲\x1f手機電話\x1f0912000555\x1f32\x1f0912000555\x1fTrue\x1e乙", "0912000666")
+    ]
+    assert SecretScanner(two).key != SecretScanner(forged).key
+    assert SecretScanner(two).key == SecretScanner(list(two)).key

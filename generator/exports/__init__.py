@@ -13,3 +13,12 @@ def static_files(firm: FirmData, site_url: str | None) -> dict[str, bytes]:
     if firm.drills:
         files["drills.ics"] = drills_calendar(firm, site_url)
     return files
+
+
+def searchable_text(name: str, content: bytes) -> str:
+    """``content`` as text to search for personal data: a calendar's folded lines are joined
+    (RFC 5545 §3.1), so a number split by a fold is still one run of digits."""
+    text = content.decode("utf-8", errors="replace")
+    if name.endswith(".ics"):
+        text = text.replace("\r\n ", "").replace("\r\n\t", "")
+    return text
