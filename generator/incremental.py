@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from generator.write import store_cache
+from generator.write import read_cache, store_cache
 
 K = TypeVar("K")
 T = TypeVar("T")
@@ -225,7 +225,7 @@ class Fingerprints:
         found = self._known.get(key)
         if found is None or found[0] is not value:
             token = self._token(value)
-            found = (value, token[1:] if token[0] == "#" else _hash(token))
+            found = (value, token[1:] if token[0] == "#" else text_digest(token))
         self.asked[key] = found
         return found[1]
 
@@ -252,7 +252,7 @@ class Fingerprints:
         outer_low, self._low = self._low, sys.maxsize
         self._stack[key] = depth
         try:
-            token = "#" + _hash(self._parts(value))
+            token = "#" + text_digest(self._parts(value))
         finally:
             del self._stack[key]
             low, self._low = self._low, min(outer_low, self._low)
@@ -341,7 +341,8 @@ def _function(func: Callable[..., Any]) -> str:
     return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', '')}"
 
 
-def _hash(text: str) -> str:
+def text_digest(text: str) -> str:
+    """A digest of ``text``, stable across processes."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -390,7 +391,7 @@ class PageMemo:
         """Start a run with ``key``; ``name`` tells this memo's file apart (e.g. the audience)."""
         if self._file is None and self.folder is not None:
             self._file = self.folder / f"{name}.pickle"
-            stored = _read_pickle(self._file)
+            stored = read_cache(self._file, pickle.loads)  # written by ``close``
             if isinstance(stored, dict) and stored.get("key") == key:
                 self.key, self.entries = key, stored.get("entries", {})
                 self.names, self.calls = stored.get("names", {}), stored.get("calls", {})
@@ -576,7 +577,7 @@ def code_digest() -> str:
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():
             parts.append(f"{path.relative_to(root)}:{_file_hash(path)}")
-    return _hash("\n".join(parts))
+    return text_digest("\n".join(parts))
 
 
 @functools.cache
@@ -611,15 +612,8 @@ def tree_digest(*folders: Path) -> str:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 parts.append(f"{folder}/{path.relative_to(folder)}:{_file_hash(path)}")
-    return _hash("\n".join(parts))
+    return text_digest("\n".join(parts))
 
 
 def _file_hash(path: Path) -> str:
     return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-
-
-def _read_pickle(path: Path) -> Any:
-    try:
-        return pickle.loads(path.read_bytes())  # our own cache folder, written by PageMemo.close
-    except Exception:  # missing or damaged: start empty
-        return None

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2.sandbox import SandboxedEnvironment
-
 from generator import public_holidays
 from generator.audience import (
     Audience,
@@ -23,7 +21,6 @@ from generator.audience import (
     mark_restricted,
     scanner_for,
     secrets,
-    text_digest,
     visible,
 )
 from generator.bundle import bundle_files, bundle_name, write_zip
@@ -63,7 +60,7 @@ from generator.printbook import (
     render_pdf,
 )
 from generator.refs import IdIndex, check_refs, index_ids
-from generator.render import make_env, render, render_named, template_names
+from generator.render import HandbookEnv, make_env, render, render_named, template_names
 from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
 from generator.validate import ValidationMemo, build_model
@@ -342,7 +339,7 @@ def _render_reusing(project: Project, loaded: Loaded) -> tuple[list[NavSection],
     return sections, rendered
 
 
-def _template_env(project: Project, loaded: Loaded) -> SandboxedEnvironment:
+def _template_env(project: Project, loaded: Loaded) -> HandbookEnv:
     cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
     return make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
@@ -490,14 +487,10 @@ def _guard_personal_data(
         pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
     scanner = scanner_for(tuple(loaded.secrets))
     scanner.forget_others({text for _, text in pages.values()})
-    known = project.clean_texts.clean(f"{code_digest()}/{scanner.key}") if keep else frozenset()
-    clean: set[str] = set()
+    kept = project.clean_texts if keep else None
+    find = scanner.find if kept is None else kept.searching(scanner, code_digest())
     for name, (source, text) in sorted(pages.items()):
-        digest = text_digest(text) if keep else ""
-        found = [] if digest in known else scanner.find(text)
-        if keep and not found:
-            clean.add(digest)
-        for secret in found:
+        for secret in find(text):
             where = Location(display_path(source)) if name in hand else None
             problems.append(
                 error(
@@ -508,8 +501,8 @@ def _guard_personal_data(
                     "需要完整資料時請以 --audience restricted 建置限閱版。",
                 )
             )
-    if keep:
-        project.clean_texts.keep(frozenset(clean))
+    if kept is not None:
+        kept.keep()
     if problems:
         raise DataError(problems)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.incremental import library_version
-from generator.write import store_cache
+from generator.write import read_cache, store_cache
 
 _COUNTRY, _LANGUAGE = "TW", "zh_TW"
 _made: dict[int, dict[dt.date, str]] = {}  # years this process asked the library for
@@ -63,12 +63,12 @@ def _query() -> dict[str, str] | None:
 
 
 def _read(path: Path) -> dict[int, dict[dt.date, str]]:
+    stored = read_cache(path, json.loads)
+    if not isinstance(stored, dict) or stored.get("query") != _query():
+        return {}
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(stored, dict) or stored.get("query") != _query():
-            return {}
         return {int(year): _table(int(year), table) for year, table in stored["years"].items()}
-    except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError):
+    except (ValueError, TypeError, AttributeError, KeyError):
         return {}
 
 

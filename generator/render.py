@@ -152,7 +152,7 @@ def _number(phone: Any) -> str:
     return str(getattr(phone, "number", phone))
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
+class HandbookEnv(ImmutableSandboxedEnvironment):
     """The sandbox, with its attribute verdicts remembered.
 
     Immutable: a template cannot change a list or dict it was given, so what one page renders
@@ -200,7 +200,7 @@ _METHODS = (types.MethodType, types.BuiltinMethodType)
 
 def make_env(
     templates: Path, overrides: Path | None, date_style: str, cache: Path | None = None
-) -> SandboxedEnvironment:
+) -> HandbookEnv:
     """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names.
 
     ``cache`` (an existing folder) keeps compiled templates between runs, keyed by the template's
@@ -211,7 +211,7 @@ def make_env(
         loaders.append(FileSystemLoader(overrides))
     loaders.append(FileSystemLoader(templates))
     loaders.append(PrefixLoader({"default": FileSystemLoader(templates)}, delimiter=":"))
-    env = _Sandbox(
+    env = HandbookEnv(
         loader=ChoiceLoader(loaders),
         bytecode_cache=FileSystemBytecodeCache(str(cache)) if cache is not None else None,
         undefined=StrictUndefined,
@@ -274,7 +274,7 @@ def render_named(
         raise TemplateError([issue]) from exc
 
 
-def template_names(env: SandboxedEnvironment, name: str) -> frozenset[str] | None:
+def template_names(env: HandbookEnv, name: str) -> frozenset[str] | None:
     """Every context name that template ``name``, or a template it extends, includes or
     imports, may read; None when one of those is chosen at render time, is missing or does not
     parse (then any name may be).
@@ -301,16 +301,13 @@ def template_names(env: SandboxedEnvironment, name: str) -> frozenset[str] | Non
     return frozenset(names)
 
 
-def _analysis(
-    env: SandboxedEnvironment, name: str
-) -> tuple[frozenset[str], tuple[str | None, ...]]:
+def _analysis(env: HandbookEnv, name: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
     """The names one template reads and the templates it refers to (its own text only)."""
     source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
-    known = env.analyses if isinstance(env, _Sandbox) else {}
-    found = known.get((name, source))
+    found = env.analyses.get((name, source))
     if found is None:
         tree = env.parse(source, name)
-        found = known[(name, source)] = (
+        found = env.analyses[(name, source)] = (
             frozenset(meta.find_undeclared_variables(tree)),
             tuple(meta.find_referenced_templates(tree)),
         )

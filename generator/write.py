@@ -8,9 +8,10 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.errors import Location, OutputError, error
 from generator.load import display_path
@@ -58,6 +59,15 @@ def store_cache(path: Path, content: bytes) -> bool:
     except OSError:
         return False
     return True
+
+
+def read_cache(path: Path, loads: Callable[[bytes], Any]) -> Any:
+    """A cache file written by ``store_cache``, as ``loads`` makes it; None when it is missing or
+    damaged (a cache that cannot be read costs only time)."""
+    try:
+        return loads(path.read_bytes())
+    except Exception:
+        return None
 
 
 def _replace_in_folder(path: Path, content: bytes) -> None:
