@@ -25,11 +25,13 @@ from jinja2 import (
     TemplatesNotFound,
     TemplateSyntaxError,
     meta,
+    nodes,
     pass_context,
 )
 from jinja2 import (
     TemplateError as JinjaError,
 )
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from generator import phones
@@ -167,7 +169,33 @@ class HandbookEnv(ImmutableSandboxedEnvironment):
         self._verdicts: dict[tuple[type, str], bool] = {}
         # (template name, source) → (names it may read, templates it refers to; None: chosen
         # at render time), for ``template_names``: a partial is analysed once, not per page.
-        self.analyses: dict[tuple[str, str], tuple[frozenset[str], tuple[str | None, ...]]] = {}
+        self.analyses: dict[tuple[str, str], Analysis] = {}
+        # The tree last parsed, with its name and source, until it is compiled (``_generate``).
+        self._parsed: tuple[nodes.Template, str | None, str] | None = None
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        self._parsed = (tree, name, source)
+        return tree
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        """Jinja's code generation, analysing the template for ``template_names`` on the way:
+        the names it may read are those its code looks up, so compiling and analysing a template
+        is one parse and one pass of the code generator, not two of each."""
+        generator = _ReadsRecorder(self, name, filename, None, defer_init, self.optimized)
+        generator.visit(source)
+        parsed, self._parsed = self._parsed, None
+        if parsed is not None and parsed[0] is source and parsed[1] is not None:
+            refs = tuple(meta.find_referenced_templates(source))
+            self.analyses[(parsed[1], parsed[2])] = (frozenset(generator.reads), refs)
+        code: str = generator.stream.getvalue()  # type: ignore[attr-defined]
+        return code
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
@@ -196,6 +224,24 @@ class HandbookEnv(ImmutableSandboxedEnvironment):
 
 
 _METHODS = (types.MethodType, types.BuiltinMethodType)
+
+# Context names a template may read, and the templates it refers to (None: chosen at render).
+Analysis = tuple[frozenset[str], tuple[str | None, ...]]
+
+
+class _ReadsRecorder(CodeGenerator):
+    """Jinja's code generator, also recording the context names the code looks up: what
+    ``jinja2.meta.find_undeclared_variables`` finds by running the code generator again."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.reads: set[str] = set()
+
+    def enter_frame(self, frame: Frame) -> None:
+        super().enter_frame(frame)
+        for action, param in frame.symbols.loads.values():
+            if action == "resolve" and param not in self.environment.globals:
+                self.reads.add(param)
 
 
 def make_env(
@@ -301,8 +347,9 @@ def template_names(env: HandbookEnv, name: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def _analysis(env: HandbookEnv, name: str) -> tuple[frozenset[str], tuple[str | None, ...]]:
-    """The names one template reads and the templates it refers to (its own text only)."""
+def _analysis(env: HandbookEnv, name: str) -> Analysis:
+    """The names one template reads and the templates it refers to (its own text only); known
+    already when the template was compiled in this process (``HandbookEnv.compile``)."""
     source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
     found = env.analyses.get((name, source))
     if found is None:
