@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator import __version__
 from generator.audience import Audience
@@ -476,3 +476,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"handbook: error[io]: {exc}", file=sys.stderr)
         return int(ExitCode.IO)
+
+
+def console() -> NoReturn:
+    """``handbook`` and ``python -m generator``: ``main``, then end the process at once.
+
+    By then every output file is written and closed; tearing down the interpreter would only
+    free, one by one, the objects a run leaves (model, parse cache, page memo): about 45 ms for
+    a large firm, on every command. Output streams and logging are flushed first.
+    """
+    code = main()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            code = code or int(ExitCode.IO)
+    os._exit(code)

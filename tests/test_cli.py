@@ -32,6 +32,31 @@ def test_console_script_and_module_agree(minimal_project: Path) -> None:
         assert done.stderr == ""
 
 
+def test_a_command_ends_with_its_output_whole_and_its_exit_code(
+    example_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    """The process ends without tearing the interpreter down (``cli.console``): whatever the
+    command wrote to a pipe still arrives in full, and the exit code is main's."""
+    (example_project / "firm_data/systems.yaml").write_text(
+        (example_project / "firm_data/systems.yaml").read_text(encoding="utf-8")
+        + "  - id: sys-broken\n",
+        encoding="utf-8",
+    )
+    expected = run_cli("check", "--format", "json", cwd=example_project)
+    assert expected.exit_code == 1
+    for command in ([str(BIN / "handbook")], [sys.executable, "-m", "generator"]):
+        done = subprocess.run(
+            [*command, "check", "--format", "json"],
+            cwd=example_project,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == expected.exit_code
+        assert len(done.stdout) > 10_000
+        assert json.loads(done.stdout) == json.loads(expected.stdout)
+        assert done.stderr == expected.stderr
+
+
 def test_no_traceback_without_debug(minimal_project: Path) -> None:
     (minimal_project / "firm_data/systems.yaml").write_text("systems: [\n", encoding="utf-8")
     done = subprocess.run(
