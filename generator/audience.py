@@ -121,13 +121,20 @@ class Secret:
 
     owner: str
     what: str
-    pattern: re.Pattern[str]
+    pattern: str  # a regular expression of every common spelling
     needle: str  # what every match contains: the digits of a number, or the first word
     number: bool = False  # a phone number, matched with separators between its digits
 
     def found_in(self, text: str) -> bool:
         """True when ``text`` contains this secret in any common spelling."""
-        return self.pattern.search(text) is not None
+        return _compiled(self.pattern).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A secret's pattern, compiled when a text is first searched for it: a run whose pages
+    were all found clean before (``CleanTexts``) compiles none."""
+    return re.compile(pattern)
 
 
 # A run of digits with at most one separator between two digits: every phone secret matches
@@ -176,8 +183,7 @@ class SecretScanner:
         """A digest of what this scanner looks for: a verdict kept under it holds while the
         secrets are the same."""
         parts = [
-            [s.owner, s.what, s.pattern.pattern, s.pattern.flags, s.needle, s.number]
-            for s in self._secrets
+            [s.owner, s.what, s.pattern, s.needle, s.number] for s in self._secrets
         ]  # as JSON: no text in a field can pass for a field boundary
         return text_digest(json.dumps(parts, ensure_ascii=False))
 
@@ -270,7 +276,7 @@ def secrets(firm: FirmData) -> list[Secret]:
             number = phones.digits(phone.number)
             if phone.personal and len(number) >= 6:
                 sep = r"[\s\-.()]?"
-                pattern = re.compile(sep.join(number) + r"(?!\d)")
+                pattern = sep.join(number) + r"(?!\d)"
                 what = f"{label('phone', phone.kind)}電話"
                 found.append(Secret(owner, what, pattern, number, number=True))
         found.extend(_field_secrets(owner, record))
@@ -291,7 +297,7 @@ def _field_secrets(owner: str, record: Record) -> list[Secret]:
         marks = [m for m in info.metadata if isinstance(m, Personal)]
         if marks and isinstance(value, str) and value.strip():
             words = [re.escape(w) for w in value.split()]
-            pattern = re.compile(r"\s*".join(words))
+            pattern = r"\s*".join(words)
             out.append(Secret(owner, marks[0].label, pattern, value.split()[0]))
     return out
 

@@ -8,13 +8,13 @@ from generator.audience import Secret, SecretScanner
 
 
 def number(digits: str) -> Secret:
-    pattern = re.compile(r"[\s\-.()]?".join(digits) + r"(?!\d)")
+    pattern = r"[\s\-.()]?".join(digits) + r"(?!\d)"
     return Secret("王小明", "手機電話", pattern, digits, number=True)
 
 
 def address(text: str) -> Secret:
     words = text.split()
-    return Secret("王小明", "住家地址", re.compile(r"\s*".join(map(re.escape, words))), words[0])
+    return Secret("王小明", "住家地址", r"\s*".join(map(re.escape, words)), words[0])
 
 
 SECRETS = [

@@ -283,7 +283,7 @@ def test_calendar_text_is_searched_unfolded() -> None:
 
 def test_secret_keys_cannot_be_forged_by_separators_in_a_name() -> None:
     def secret(owner: str, digits: str) -> Secret:
-        return Secret(owner, "手機電話", re.compile(digits), digits, True)
+        return Secret(owner, "手機電話", digits, digits, True)
 
     two = [secret("甲", "0912000555"), secret("乙", "0912000666")]
     forged = [
