@@ -346,6 +346,25 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class Origin:
+    """How a page's own values were made: ``digest`` covers everything the function that made
+    them read (see ``pages.plan``). A pure function of the same inputs makes the same values,
+    and its code is in the memo's key: while the digest is the one a page's values were last
+    digested under, they need not be digested again."""
+
+    names: frozenset[str]  # the context names it made
+    digest: str
+
+
+def section_digest(fp: Fingerprints, data: BaseModel, name: str) -> str:
+    """Digest of one section of ``data``; anything else (``*``: iterated, compared, printed; a
+    pydantic attribute) stands for the whole model."""
+    if name in type(data).model_fields:
+        return fp.of(getattr(data, name))
+    return fp.of(data)  # a method or property: it may read anything
+
+
 @dataclass
 class PageEntry:
     """One rendered page and the digests of everything it read."""
@@ -357,6 +376,7 @@ class PageEntry:
     whole: dict[str, str]  # table → digest of the whole table
     sections: dict[str, str]  # data attribute → digest
     output: str
+    origin: str | None = None  # the ``Origin.digest`` its own values' digests were taken under
 
 
 @dataclass
@@ -425,7 +445,6 @@ class Session:
         self.data = data
         self.tracked = TrackedData(data)
         self.fp = Fingerprints(memo.digests)
-        self._fields = set(type(data).model_fields)
 
     def page(
         self,
@@ -434,11 +453,12 @@ class Session:
         context: dict[str, Any],
         render: Callable[[dict[str, Any]], tuple[str, str]],
         names: Callable[[str], frozenset[str] | None],
+        origin: Origin | None = None,
     ) -> str:
         """The page's last Markdown if nothing it read has changed; else rendered with ``render``
         (context → Markdown, template name), recording what it reads. ``names`` gives the
-        context names a template may read."""
-        found = self._reuse(dest, candidates, context)
+        context names a template may read; ``origin``, how some of the values were made."""
+        found = self._reuse(dest, candidates, context, origin)
         if found is not None:
             return found
         tracked = {k: self.tracked if v is self.data else v for k, v in context.items()}
@@ -447,7 +467,7 @@ class Session:
         self.memo.entries.pop(dest, None)
         self.memo.changed = True
         try:
-            entry = self._entry(candidates, template, context, reads, output, names)
+            entry = self._entry(candidates, template, context, reads, output, names, origin)
         except Unfingerprintable:
             return output  # rendered every time
         self.memo.entries[dest] = entry
@@ -458,14 +478,21 @@ class Session:
         self.memo.digests = self.fp.asked
         self.memo.close(pages)
 
-    def _reuse(self, dest: str, candidates: list[str], context: Mapping[str, Any]) -> str | None:
+    def _reuse(
+        self,
+        dest: str,
+        candidates: list[str],
+        context: Mapping[str, Any],
+        origin: Origin | None,
+    ) -> str | None:
         """The page's last Markdown if nothing it read has changed, else None."""
         entry = self.memo.entries.get(dest)
         if entry is None or entry.candidates != candidates:
             return None
+        made = origin.names if origin is not None and origin.digest == entry.origin else ()
         try:
             same = (
-                all(self._value(context, n) == d for n, d in entry.values.items())
+                all(self._value(context, n) == d for n, d in entry.values.items() if n not in made)
                 and all(self._key(context, t, k) == d for (t, k), d in entry.keys.items())
                 and all(self._table(context, t) == d for t, d in entry.whole.items())
                 and all(self._section(s) == d for s, d in entry.sections.items())
@@ -474,6 +501,9 @@ class Session:
             return None
         if not same:
             return None
+        if origin is not None and entry.origin != origin.digest:
+            entry.origin = origin.digest  # the same values, made from other inputs
+            self.memo.changed = True
         self.memo.reused.append(dest)
         return entry.output
 
@@ -510,6 +540,7 @@ class Session:
         reads: Reads,
         output: str,
         names: Callable[[str], frozenset[str] | None],
+        origin: Origin | None,
     ) -> PageEntry:
         if template not in self.memo.names:
             try:
@@ -531,6 +562,7 @@ class Session:
             {t: self._table(context, t) for t in reads.whole},
             {s: self._section(s) for s in reads.sections},
             output,
+            origin.digest if origin is not None else None,
         )
 
     def _value(self, context: Mapping[str, Any], name: str) -> str:
@@ -548,15 +580,13 @@ class Session:
         return self.fp.of(lookup) if isinstance(lookup, Lookup) else _MISSING
 
     def _section(self, name: str) -> str:
-        """Digest of one section of ``data``; anything else (``*``: iterated, compared, printed;
-        a pydantic attribute) stands for the whole model."""
-        if name in self._fields:
-            return self.fp.of(getattr(self.data, name))
-        return self.fp.of(self.data)  # a method or property: it may read anything
+        return section_digest(self.fp, self.data, name)
 
 
-# Libraries whose output ends up in a page or in drills.ics (tzdata: the feed's VTIMEZONE).
+# Libraries whose output ends up in a page or in drills.ics (tzdata: the feed's VTIMEZONE;
+# holidays: the drill calendars' public holidays, made by section builders, see ``Origin``).
 _LIBRARIES = (
+    "holidays",
     "icalendar",
     "jinja2",
     "markupsafe",

@@ -13,7 +13,14 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from generator.checks.core import today
-from generator.incremental import Fingerprints, Lookup, Unfingerprintable
+from generator.incremental import (
+    Fingerprints,
+    Lookup,
+    Origin,
+    Unfingerprintable,
+    section_digest,
+    text_digest,
+)
 from generator.memo import RecordsRead, run_recorded
 from generator.model import FirmData, Role, System, Team
 
@@ -41,6 +48,8 @@ class PageSpec:
     candidates: list[str]
     context: dict[str, Any] = field(default_factory=dict)
     section: str = ""
+    # What its builder made its own values from (``plan`` with fingerprints); None: unknown.
+    origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -223,13 +232,15 @@ def plan(
     audience: str = "internal",
     extra: dict[str, Any] | None = None,
     memo: PlanMemo | None = None,
+    fp: Fingerprints | None = None,
 ) -> list[NavSection]:
     """Every generated page, grouped as the navigation shows them (as ``audience`` sees them).
 
     Builders give each page its own values; every page also gets the shared context (id tables,
-    the firm, ``extra``…), under its own values. With a ``memo``, a builder whose inputs are
-    unchanged since the memo's last run gives the same pages (the same view objects) without
-    running (see ``PlanMemo``).
+    the firm, ``extra``…), under its own values. With fingerprints ``fp``, each page also gets
+    its ``origin``: what its builder read, so the page memo need not digest the values the
+    builder made. With a ``memo``, a builder whose inputs are unchanged since the memo's last
+    run gives the same pages (the same view objects) without running (see ``PlanMemo``).
     """
     shared = {
         **common_context(firm, audience),
@@ -237,20 +248,32 @@ def plan(
         "publication": None,
         **(extra or {}),
     }
-    fp = Fingerprints()  # one per run: each shared value is digested once for all builders
-    sections = [
-        _with_shared(section, shared)
-        for build in SECTION_BUILDERS
-        for section in (
-            build(firm, shared) if memo is None else memo.build(build, firm, shared, fp)
+    sections: list[NavSection] = []
+    if memo is None and fp is None:
+        for build in SECTION_BUILDERS:
+            sections += [_with_shared(section, shared) for section in build(firm, shared)]
+        return sorted(sections, key=lambda section: section.order)
+    fp = fp or Fingerprints()  # one per run: each shared value is digested once for all builders
+    for build in SECTION_BUILDERS:
+        made = (
+            memo.build(build, firm, shared, fp)
+            if memo is not None
+            else _made(build, firm, shared, fp)
         )
-    ]
+        sections += [_with_shared(section, shared, made.origin) for section in made.built]
     return sorted(sections, key=lambda section: section.order)
 
 
-def _with_shared(section: NavSection, shared: dict[str, Any]) -> NavSection:
+def _with_shared(
+    section: NavSection, shared: dict[str, Any], origin: str | None = None
+) -> NavSection:
     pages = [
-        dataclasses.replace(spec, context={**shared, **spec.context}) for spec in section.pages
+        dataclasses.replace(
+            spec,
+            context={**shared, **spec.context},
+            origin=Origin(frozenset(spec.context), origin) if origin is not None else None,
+        )
+        for spec in section.pages
     ]
     return dataclasses.replace(section, pages=pages)
 
@@ -278,12 +301,47 @@ class _SharedReads(Mapping[str, Any]):
 
 @dataclass
 class _Built:
-    """One builder's pages from the last run, and what it read to make them."""
+    """One builder's pages, and what it read to make them."""
 
     read: RecordsRead
     shared: dict[str, str]  # shared name it read → digest then (every name, if it listed them)
     listed: bool  # it listed the shared names: a name added or removed counts as a change
     built: list[NavSection]  # its pages, without the shared context
+    origin: str | None  # a digest of all it read; None when something it read has none
+
+
+def _made(
+    builder: SectionBuilder, firm: FirmData, shared: dict[str, Any], fp: Fingerprints
+) -> _Built:
+    """``builder(firm, shared)``, run recording what it reads (``fp`` digests those reads)."""
+    reads = _SharedReads(shared)
+    built, read = run_recorded(firm, lambda tracked: builder(tracked, reads), today())
+    listed = "*" in reads.read
+    try:
+        digests = _digests(shared, set(shared) if listed else reads.read, fp)
+        origin = _origin(builder, read, digests, firm, fp)
+    except Unfingerprintable:
+        return _Built(read, {}, listed, built, None)
+    return _Built(read, digests, listed, built, origin)
+
+
+def _origin(
+    builder: SectionBuilder,
+    read: RecordsRead,
+    shared: dict[str, str],
+    firm: FirmData,
+    fp: Fingerprints,
+) -> str:
+    """A digest of everything ``builder`` read: its code is in the page memo's key, and it is a
+    function of the data sections and shared names it read and of the day (as ``PlanMemo``
+    relies on), so the same digest means the same pages."""
+    sections = sorted((name, section_digest(fp, firm, name)) for name in read.sections)
+    parts = [_builder_name(builder), read.day.isoformat(), sections, sorted(shared.items())]
+    return text_digest(repr(parts))
+
+
+def _builder_name(builder: SectionBuilder) -> str:
+    return f"{builder.__module__}.{builder.__qualname__}"
 
 
 _ABSENT = "-"  # the digest of a shared name that is not there
@@ -304,24 +362,19 @@ class PlanMemo:
 
     def build(
         self, builder: SectionBuilder, firm: FirmData, shared: dict[str, Any], fp: Fingerprints
-    ) -> list[NavSection]:
-        """``builder(firm, shared)``, or its pages of the last run if nothing it read changed
-        (``fp`` digests the shared values, once per run)."""
-        name = f"{builder.__module__}.{builder.__qualname__}"
-        on = today()
+    ) -> _Built:
+        """``builder(firm, shared)`` run as ``_made`` runs it, or its pages of the last run if
+        nothing it read changed (``fp`` digests the shared values, once per run)."""
+        name = _builder_name(builder)
         entry = self._entries.get(name)
-        if entry is not None and _unchanged(entry, firm, shared, on, fp):
-            return entry.built
-        reads = _SharedReads(shared)
-        built, read = run_recorded(firm, lambda tracked: builder(tracked, reads), on)
-        listed = "*" in reads.read
-        try:
-            digests = _digests(shared, set(shared) if listed else reads.read, fp)
-        except Unfingerprintable:
+        if entry is not None and _unchanged(entry, firm, shared, today(), fp):
+            return entry
+        made = _made(builder, firm, shared, fp)
+        if made.origin is None:
             self._entries.pop(name, None)  # built again next time
-            return built
-        self._entries[name] = _Built(read, digests, listed, built)
-        return built
+        else:
+            self._entries[name] = made
+        return made
 
 
 def _digests(shared: dict[str, Any], names: set[str], fp: Fingerprints) -> dict[str, str]:

@@ -302,7 +302,8 @@ def render_pages(
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
     memo = project.memos.plan if session is not None and project.memos is not None else None
     context = {"compliance": view, **(extra or {})}
-    sections = plan(loaded.firm, loaded.audience.value, context, memo)
+    fp = session.fp if session is not None else None  # pages learn how their values were made
+    sections = plan(loaded.firm, loaded.audience.value, context, memo, fp)
     env = _template_env(project, loaded)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
@@ -318,6 +319,7 @@ def render_pages(
                     context,
                     functools.partial(render_named, env, spec.candidates, dest=spec.dest),
                     functools.partial(template_names, env),
+                    spec.origin,
                 )
         except TemplateError as exc:
             problems.extend(exc.issues)

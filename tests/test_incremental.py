@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import pickle
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -568,3 +572,73 @@ def test_a_run_stopped_by_bad_data_keeps_what_the_memos_know(example_project: Pa
     after, _ = _load_both(project)
     pairs = zip(before.firm.people, after.firm.people, strict=True)
     assert all(a is b for a, b in pairs)  # the internal copies of the last good run
+
+
+class _Data(BaseModel):
+    x: int = 0
+
+
+class _Undigestible:
+    """A value the page memo cannot digest: a page that holds it renders, unless it is not
+    digested at all."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def test_values_made_from_the_same_inputs_are_not_digested_again() -> None:
+    """A page's own values come with their ``Origin`` (what their builder read). While it is the
+    one they were last digested under, the memo takes them as the same; under another origin
+    they are digested and compared, so an edit elsewhere in what the builder read still reuses
+    every page whose values did not change."""
+    data = _Data()
+    memo = incremental.PageMemo()
+    renders: list[str] = []
+
+    def run(value: Any, origin: incremental.Origin) -> str:
+        session = incremental.Session(memo, data)
+
+        def render(context: dict[str, Any]) -> tuple[str, str]:
+            renders.append(str(context["v"]))
+            return f"{context['v']} {context['shared']}", "p.md.j2"
+
+        context = {"v": value, "shared": "共用"}
+        names = frozenset({"v", "shared"})
+        out = session.page("p.md", ["p.md.j2"], context, render, lambda _: names, origin)
+        session.close({"p.md"})
+        return out
+
+    assert run(["甲", 1], incremental.Origin(frozenset({"v"}), "d1")) == "['甲', 1] 共用"
+    # The same origin: its values are not digested (this one cannot be) and the page is reused.
+    assert run(_Undigestible("乙"), incremental.Origin(frozenset({"v"}), "d1")) == "['甲', 1] 共用"
+    assert renders == ["['甲', 1]"]
+    # Another origin, the same values: reused, and recorded under the new origin.
+    assert run(["甲", 1], incremental.Origin(frozenset({"v"}), "d2")) == "['甲', 1] 共用"
+    assert renders == ["['甲', 1]"] and memo.entries["p.md"].origin == "d2"
+    # Another origin, other values: rendered again.
+    assert run(["丙", 2], incremental.Origin(frozenset({"v"}), "d3")) == "['丙', 2] 共用"
+    assert renders == ["['甲', 1]", "['丙', 2]"]
+    # A name the origin does not cover is always digested (this one cannot be: rendered).
+    assert run(_Undigestible("丁"), incremental.Origin(frozenset(), "d3")) == "丁 共用"
+    assert renders == ["['甲', 1]", "['丙', 2]", "丁"]
+
+
+def test_every_page_knows_what_its_builder_read_in_any_process(example_project: Path) -> None:
+    """``plan`` with fingerprints gives every page its origin; another process, with other
+    hash seeds (set and dict orders), gives the same digests, so it reuses every page without
+    digesting the values builders made."""
+
+    def origins(seed: str) -> dict[str, str | None]:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "generator", "generate"]
+        subprocess.run(command, cwd=example_project, env=env, check=True, capture_output=True)
+        memo = pickle.loads((example_project / ".cache/pages/internal.pickle").read_bytes())
+        return {dest: entry.origin for dest, entry in memo["entries"].items()}
+
+    first = origins("1")
+    assert first and all(first.values())
+    (example_project / ".cache/pages/internal.pickle").unlink()
+    assert origins("2") == first
