@@ -153,19 +153,22 @@ def _check_firm_clauses(firm: FirmData, sources: SourceMap) -> list[Issue]:
 def _check_clauses(vendor: Vendor, keys: list[str], sources: SourceMap) -> list[Issue]:
     issues = []
     seen: set[str] = set()
+    known = set(keys)
+    label = f"供應商「{vendor.name}」"
     for clause in vendor.clauses:
-        where = sources.find((*clause.path, "key"))
-        label = f"供應商「{vendor.name}」"
-        if clause.key not in keys:
+        unknown, again = clause.key not in known, clause.key in seen
+        seen.add(clause.key)
+        if unknown or again:  # located only then: most clauses have nothing to report
+            where = sources.find((*clause.path, "key"))
+        if unknown:
             close = difflib.get_close_matches(clause.key, keys, n=1, cutoff=0.6)
             hint = f"你是不是要寫「{close[0]}」？" if close else ""
             hint += "條款代碼見委外契約條款目錄；公司自訂條款請加在 contract_clauses 區段。"
             msg = f"{label}引用了不存在的契約條款「{clause.key}」"
             issues.append(error("unknown-clause", msg, where, hint))
-        elif clause.key in seen:
+        elif again:
             msg = f"{label}的契約條款「{clause.key}」重複列出"
             issues.append(error("duplicate-id", msg, where, "每一條款只列一次。"))
-        seen.add(clause.key)
         if clause.status == "not_applicable" and not clause.reason:
             issues.append(
                 error(
