@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import socket
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from generator.cli import main
 from generator.errors import DataError
 
 BIN = Path(sys.executable).parent
@@ -55,6 +57,24 @@ def test_a_command_ends_with_its_output_whole_and_its_exit_code(
         assert len(done.stdout) > 10_000
         assert json.loads(done.stdout) == json.loads(expected.stdout)
         assert done.stderr == expected.stderr
+
+
+def test_only_one_run_processes_leave_the_cyclic_collector_off(
+    minimal_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check`` and ``generate`` as a whole process end right after the pipeline's one run, so
+    the collector it paused stays off; as a call from other code, or for commands that go on
+    (``build`` runs MkDocs, ``serve`` runs for hours), it is on again afterwards."""
+    monkeypatch.chdir(minimal_project)
+    try:
+        assert main(["check"], process=True) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert main(["check"]) == 0
+    assert gc.isenabled()
+    assert main(["schema", "--out", str(minimal_project / "s.json")], process=True) == 0
+    assert gc.isenabled()
 
 
 def test_no_traceback_without_debug(minimal_project: Path) -> None:
