@@ -25,7 +25,7 @@ from generator.fields import Personal
 from generator.incremental import text_digest
 from generator.labels import label
 from generator.memo import IdentityMemo
-from generator.model import FirmData, Record
+from generator.model import FirmData, Record, nesting_fields
 from generator.write import read_cache, store_cache
 
 T = TypeVar("T")
@@ -82,12 +82,20 @@ def _redact(value: T) -> T:
     return value
 
 
+@functools.cache
+def _redacted_fields(owner: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``owner`` that are personal or may hold records (which may be personal,
+    or hold personal fields): the only ones redaction looks at."""
+    hidden, nesting = _personal_fields(owner), set(nesting_fields(owner))
+    return tuple(name for name in owner.model_fields if name in hidden or name in nesting)
+
+
 def _redact_model(value: M, inner: Callable[[Any], Any]) -> M:
     """``value`` without its personal fields and records; ``inner`` redacts what it holds."""
     kind = type(value)
     hidden = _personal_fields(kind)
     updates: dict[str, Any] = {}
-    for name in kind.model_fields:
+    for name in _redacted_fields(kind):
         current = getattr(value, name)
         if current is None:
             continue

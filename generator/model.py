@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -755,3 +756,18 @@ class FirmData(BaseModel):
     def businesses_of(self, system_id: str) -> list[Business]:
         """Core businesses a system supports."""
         return [b for b in self.businesses if system_id in b.systems]
+
+
+@functools.cache
+def nesting_fields(kind: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``kind`` whose type admits a model or a list: the others hold text,
+    numbers, dates or choices, never a record (walks over records visit only these)."""
+    return tuple(name for name, info in kind.model_fields.items() if _may_nest(info.annotation))
+
+
+def _may_nest(annotation: Any) -> bool:
+    if isinstance(annotation, type) and not get_args(annotation):
+        return issubclass(annotation, BaseModel | list)
+    if get_origin(annotation) is Literal:
+        return False
+    return get_origin(annotation) is list or any(_may_nest(a) for a in get_args(annotation))

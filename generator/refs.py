@@ -15,7 +15,7 @@ from generator.errors import Issue, error
 from generator.fields import Ref
 from generator.load import DataPath, SourceMap
 from generator.memo import IdentityMemo
-from generator.model import FirmData, Record
+from generator.model import FirmData, Record, nesting_fields
 
 COLLECTION_LABELS = {
     "systems": "系統",
@@ -178,8 +178,14 @@ def _references(node: Any, path: DataPath) -> typing.Iterator[tuple[DataPath, Re
 
 @functools.cache
 def _fields(owner: type[BaseModel]) -> tuple[tuple[str, Ref | None], ...]:
-    """Each field of ``owner`` with its Ref marker, if it holds references."""
-    return tuple((name, _ref_target(owner, name)) for name in owner.model_fields)
+    """Each field of ``owner`` that holds references (with its Ref marker) or may hold records
+    (with None); the others cannot lead to a reference."""
+    nesting = set(nesting_fields(owner))
+    return tuple(
+        (name, target)
+        for name in owner.model_fields
+        if (target := _ref_target(owner, name)) is not None or name in nesting
+    )
 
 
 @functools.cache

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import types
 import typing
@@ -14,7 +13,7 @@ from pydantic_core import ErrorDetails
 
 from generator.errors import Issue, Location, error
 from generator.load import DataPath, RawFirm
-from generator.model import FirmData, Record
+from generator.model import FirmData, Record, nesting_fields
 
 _TYPE_WORDS = {
     "string_type": "文字",
@@ -142,7 +141,7 @@ def _remember_paths(node: Any, path: DataPath) -> None:
     if isinstance(node, Record):
         node._path = path
     if isinstance(node, BaseModel):
-        for name in _nesting_fields(type(node)):
+        for name in nesting_fields(type(node)):
             value = getattr(node, name)
             if isinstance(value, BaseModel | list):  # text, numbers and dates hold no record
                 _remember_paths(value, (*path, name))
@@ -150,20 +149,6 @@ def _remember_paths(node: Any, path: DataPath) -> None:
         for index, item in enumerate(node):
             if isinstance(item, BaseModel | list):
                 _remember_paths(item, (*path, index))
-
-
-@functools.cache
-def _nesting_fields(kind: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``kind`` whose type admits a model or a list (the others hold no record)."""
-    return tuple(name for name, info in kind.model_fields.items() if _may_nest(info.annotation))
-
-
-def _may_nest(annotation: Any) -> bool:
-    if isinstance(annotation, type) and not get_args(annotation):
-        return issubclass(annotation, BaseModel | list)
-    if get_origin(annotation) is Literal:
-        return False
-    return get_origin(annotation) is list or any(_may_nest(a) for a in get_args(annotation))
 
 
 def _shown(value: Any) -> str:

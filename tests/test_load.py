@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel
 
 from generator.errors import Location
 from generator.load import ParseCache, load_firm
-from generator.model import Record
+from generator.model import FirmData, Record, nesting_fields
 from generator.pipeline import load_and_validate
 from tests.conftest import EXAMPLE
 
@@ -134,6 +134,50 @@ def _records(
     elif isinstance(node, list | tuple):
         for index, item in enumerate(node):
             yield from _records(item, (*path, index))
+
+
+def _models(kind: type[BaseModel], seen: set[type[BaseModel]]) -> set[type[BaseModel]]:
+    """``kind`` and every model type its fields' annotations name, transitively."""
+    if kind in seen:
+        return seen
+    seen.add(kind)
+    todo = [info.annotation for info in kind.model_fields.values()]
+    while todo:
+        annotation = todo.pop()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _models(annotation, seen)
+        todo.extend(get_args(annotation))
+    return seen
+
+
+def test_walks_over_records_skip_only_fields_that_cannot_hold_one() -> None:
+    """Record paths, references and the audience copy visit ``nesting_fields`` only: every
+    other field of every model is typed so that it holds no record, and in the example firm
+    none does."""
+    kinds = _models(FirmData, set())
+    assert len(kinds) > 30
+    for kind in kinds:
+        for name, info in kind.model_fields.items():
+            if name not in nesting_fields(kind):
+                assert info.annotation is not Any, f"{kind.__name__}.{name}"
+    todo: list[Any] = [load_and_validate(EXAMPLE).firm]
+    visited = 0
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list | tuple):
+            todo.extend(node)
+        if not isinstance(node, BaseModel):
+            continue
+        visited += 1
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            todo.append(value)
+            if name not in nesting_fields(type(node)):
+                where = f"{type(node).__name__}.{name}"
+                assert not isinstance(value, BaseModel | list | tuple), where
+                if isinstance(value, dict):
+                    assert not any(isinstance(v, BaseModel) for v in value.values()), where
+    assert visited > 500
 
 
 def test_every_record_knows_its_data_path() -> None:
