@@ -493,11 +493,15 @@ def console() -> NoReturn:
 
     By then every output file is written and closed; tearing down the interpreter would only
     free, one by one, the objects a run leaves (model, parse cache, page memo): about 45 ms for
-    a large firm, on every command. Output streams and logging are flushed first.
+    a large firm, on every command. Output streams and logging are flushed first. Nothing runs
+    after ``main``: no ``atexit`` handler and no wait for non-daemon threads, so a command must
+    finish all its work (and join its threads) before it returns.
     """
     code = main(process=True)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the descriptor closed: nothing was written
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can be said

@@ -59,6 +59,14 @@ def test_a_command_ends_with_its_output_whole_and_its_exit_code(
         assert done.stderr == expected.stderr
 
 
+def test_a_command_started_with_its_output_closed_still_succeeds(minimal_project: Path) -> None:
+    """Run from cron or a service with standard output closed, a command ends as it would."""
+    script = f"exec {sys.executable} -m generator check >&-"
+    done = subprocess.run(["sh", "-c", script], cwd=minimal_project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_only_one_run_processes_leave_the_cyclic_collector_off(
     minimal_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
