@@ -32,6 +32,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+import ruamel.yaml
 from pydantic import BaseModel
 
 from generator.write import read_cache, store_cache
@@ -584,7 +585,8 @@ class Session:
 
 
 # Libraries whose output ends up in a page or in drills.ics (tzdata: the feed's VTIMEZONE;
-# holidays: the drill calendars' public holidays, made by section builders, see ``Origin``).
+# holidays and ruamel.yaml: holiday names and the shipped rules, glossary and clause catalogue,
+# which section builders put into views, see ``Origin``).
 _LIBRARIES = (
     "holidays",
     "icalendar",
@@ -593,6 +595,7 @@ _LIBRARIES = (
     "phonenumbers",
     "pydantic",
     "pydantic-core",
+    "ruamel.yaml",
     "tzdata",
 )
 
@@ -603,7 +606,8 @@ def code_digest() -> str:
     formats): a change renders every page again."""
     root = Path(__file__).resolve().parent
     versions = [library_version(name) or "-" for name in _LIBRARIES]
-    parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}/{_zone_digest('Asia/Taipei')}"]
+    yaml = "c" if ruamel.yaml.__with_libyaml__ else "pure"  # parses the package data in views
+    parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}/{yaml}/{_zone_digest('Asia/Taipei')}"]
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():
             parts.append(f"{path.relative_to(root)}:{_file_hash(path)}")
