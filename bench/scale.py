@@ -7,7 +7,8 @@ figure is the median of --repeat runs of a separate process (start-up included);
 the largest resident set of those processes. "gen cold" generates with nothing kept from earlier
 runs (no .cache/: every file parsed, every page rendered); "gen cached" removes build/ only (as
 `make clean` does). "regenerate" edits one person's office phone and times
-`handbook generate` again, printing how many files it rewrote.
+`handbook generate` again, printing how many files it rewrote. Every timed process starts on a
+flushed disk (``os.sync``), so it is not billed for the step before it.
 
 Two figures show what `handbook serve` does with the same edit, in its one warm process:
 "warm regen" regenerates in memory (only the edited file is parsed again; median of --repeat
@@ -47,7 +48,12 @@ class Run:
 
 
 def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    """Run one process to completion, measuring wall time and its peak memory."""
+    """Run one process to completion, measuring wall time and its peak memory.
+
+    The disk is flushed first, so writes and deletions left by the step before (this VM's disk
+    discards deleted blocks, which can take longer than the deletion) are not billed to it.
+    """
+    os.sync()
     start = time.perf_counter()
     proc = subprocess.Popen(
         args, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
