@@ -231,6 +231,50 @@ def test_every_edit_gives_the_pages_a_full_render_gives(tmp_path: Path) -> None:
     assert memoised == fresh and sorted(reused) == sorted(fresh)
 
 
+def test_values_taken_as_unchanged_by_their_origin_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``Origin`` relies on (a builder reads nothing it is not seen reading), checked:
+    each edit in a new process (the memo from disk), every page whose own values were skipped
+    has values whose digests, taken anyway, equal the ones kept; and its page equals a full
+    render."""
+    root = make_project(tmp_path / "project", EXAMPLE)
+    _render_both(Project.at(root))
+    checked: list[str] = []
+    reuse = incremental.Session._reuse
+
+    def checking(
+        session: incremental.Session,
+        dest: str,
+        candidates: list[str],
+        context: dict[str, Any],
+        origin: incremental.Origin | None,
+    ) -> str | None:
+        entry = session.memo.entries.get(dest)
+        skipped = entry is not None and origin is not None and entry.origin == origin.digest
+        found = reuse(session, dest, candidates, context, origin)
+        if found is not None and skipped and entry is not None and origin is not None:
+            kept = {n: d for n, d in entry.values.items() if n in origin.names}
+            assert {n: session._value(context, n) for n in kept} == kept, dest
+            checked.append(dest)
+        return found
+
+    monkeypatch.setattr(incremental.Session, "_reuse", checking)
+    for path, number in _mutations(root / "firm_data", every=53):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        before = lines[number]
+        lines[number] = _mutate(before.rstrip("\n")) + "\n"
+        path.write_text("".join(lines), encoding="utf-8")
+        try:
+            memoised, fresh, _ = _render_both(Project.at(root))  # a new process
+        except DataError:
+            lines[number] = before
+            path.write_text("".join(lines), encoding="utf-8")
+            continue
+        assert memoised == fresh, f"{path.name}:{number + 1}: {before.strip()}"
+    assert len(checked) > 500
+
+
 def test_a_phone_edit_renders_only_pages_that_read_that_person(example_project: Path) -> None:
     project = Project.at(example_project).serving()
     generate(project)
