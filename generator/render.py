@@ -218,7 +218,10 @@ class HandbookEnv(ImmutableSandboxedEnvironment):
             wrapped = self.wrap_str_format(value)
             if wrapped is not None:
                 return wrapped
-        if self.is_safe_attribute(obj, attribute, value):
+        verdict = self._verdicts.get((type(obj), attribute))  # ``is_safe_attribute``, inlined
+        if verdict is None:
+            verdict = self.is_safe_attribute(obj, attribute, value)
+        if verdict:
             return value
         return self.unsafe_undefined(obj, attribute)
 
