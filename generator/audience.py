@@ -224,7 +224,7 @@ class CleanTexts:
         self._key = ""
         self._clean: frozenset[str] = frozenset()
         self._now: set[str] = set()  # found clean by the current run
-        self._read = file is None
+        self._unread = file  # read at the first run only
 
     def searching(self, scanner: SecretScanner, code: str) -> Callable[[str], list[Secret]]:
         """``scanner.find``, skipping the texts found clean before under the same ``code`` and
@@ -252,9 +252,9 @@ class CleanTexts:
             store_cache(self.file, blob.encode("ascii"))
 
     def _open(self, key: str) -> frozenset[str]:
-        if not self._read and self.file is not None:
-            self._read = True
-            stored = read_cache(self.file, json.loads)
+        if self._unread is not None:
+            stored = read_cache(self._unread, json.loads)
+            self._unread = None
             if isinstance(stored, dict) and stored.get("key") == key:
                 found = stored.get("clean")
                 if isinstance(found, list) and all(isinstance(d, str) for d in found):

@@ -13,9 +13,8 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from generator.errors import Location, OutputError, error
+from generator.errors import Location, OutputError, display_path, error
 from generator.labels import label
-from generator.load import display_path
 from generator.model import FirmData, Phone
 
 MANIFEST = "SHA256SUMS"

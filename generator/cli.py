@@ -22,11 +22,11 @@ from generator.errors import (
     Issue,
     Severity,
     UsageError,
+    display_path,
     error,
     sorted_issues,
 )
 from generator.exports.wiki import FLAVORS, default_folder
-from generator.load import display_path
 from generator.pipeline import (
     Generated,
     Loaded,
@@ -463,14 +463,23 @@ def run(args: argparse.Namespace) -> int:
 _ONE_RUN_COMMANDS = frozenset({"check", "generate"})
 
 
-def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
-    """Entry point of ``handbook`` and ``python -m generator``; ``process``: the command is the
-    whole process (``console``), not a call from other code."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (``argv``, else the process's arguments) and report its errors; the exit
+    code is returned. ``console`` runs it as the ``handbook`` process."""
+    return _reported(_parser().parse_args(argv))
+
+
+def process_main(argv: Sequence[str] | None = None) -> int:
+    """``main`` for a process that ends as soon as the command is done (``console``)."""
     args = _parser().parse_args(argv)
-    if process and args.command in _ONE_RUN_COMMANDS:
+    if args.command in _ONE_RUN_COMMANDS:
         # The pipeline pauses the cyclic collector while it runs; resuming it would first walk
         # every object the run left (about 30 ms for a large firm) just before the process ends.
         gc.disable()
+    return _reported(args)
+
+
+def _reported(args: argparse.Namespace) -> int:
     try:
         return run(args)
     except GeneratorError as exc:
@@ -489,15 +498,15 @@ def main(argv: Sequence[str] | None = None, *, process: bool = False) -> int:
 
 
 def console() -> NoReturn:
-    """``handbook`` and ``python -m generator``: ``main``, then end the process at once.
+    """``handbook`` and ``python -m generator``: ``process_main``, then end the process at once.
 
     By then every output file is written and closed; tearing down the interpreter would only
     free, one by one, the objects a run leaves (model, parse cache, page memo): about 45 ms for
     a large firm, on every command. Output streams and logging are flushed first. Nothing runs
-    after ``main``: no ``atexit`` handler and no wait for non-daemon threads, so a command must
+    after the command: no ``atexit`` handler and no wait for non-daemon threads, so a command must
     finish all its work (and join its threads) before it returns.
     """
-    code = main(process=True)
+    code = process_main()
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # started with the descriptor closed: nothing was written

@@ -11,9 +11,8 @@ from typing import Any
 
 from generator.checks.core import Finding, Rule, all_rules
 from generator.checks.freshness import FRESHNESS_RULES
-from generator.errors import Severity
+from generator.errors import Severity, display_path
 from generator.labels import label
-from generator.load import display_path
 from generator.model import FirmData, Policy
 from generator.pages import ARTICLE_SLUGS, NavSection, PageSpec, article_title, rules
 from generator.render import format_minutes

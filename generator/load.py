@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator import errors as errors_module
-from generator.errors import Issue, Location, error
+from generator.errors import Issue, Location, display_path, error
+from generator.write import read_cache, store_cache
 
 DataPath = tuple[str | int, ...]
 # Where something was written: the file as shown, line, column (1-based). Kept as a plain tuple,
@@ -54,14 +54,6 @@ class RawFirm:
     sources: SourceMap
     files: list[Path]
     section_files: dict[str, list[str]]
-
-
-def display_path(path: Path) -> str:
-    """Path as shown in messages: relative to the working directory when possible."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 class _Resolver(VersionedResolver):
@@ -322,11 +314,7 @@ class ParseCache:
         found = self._memory.get(key)
         if found is not None or self.folder is None:
             return key, found
-        try:
-            blob = (self.folder / self._name(shown, key)).read_bytes()
-            parsed = pickle.loads(blob)  # our own cache folder, written by _store
-        except Exception:  # missing or damaged: a miss
-            return key, None
+        parsed = read_cache(self.folder / self._name(shown, key), pickle.loads)  # ``put`` wrote it
         if not isinstance(parsed, _Parsed):
             return key, None
         self._remember(shown, key, parsed)
@@ -346,27 +334,17 @@ class ParseCache:
         self._memory[key] = parsed
 
     def _store(self, shown: str, key: str, blob: bytes) -> None:
-        """Write atomically and drop older entries of the same file; a failure only costs time."""
+        """Write the entry and drop older entries of the same file; a failure only costs time."""
         folder = self.folder
         if folder is None:
             return
         name = self._name(shown, key)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(blob)
-                Path(tmp).replace(folder / name)
-            except OSError:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            prefix = name.split("-")[0]
-            for old in folder.glob(f"{prefix}-*.pickle"):
+        if not store_cache(folder / name, blob):
+            return
+        with contextlib.suppress(OSError):
+            for old in folder.glob(f"{name.split('-')[0]}-*.pickle"):
                 if old.name != name:
                     old.unlink(missing_ok=True)
-        except OSError:
-            return
 
     @staticmethod
     def _name(shown: str, key: str) -> str:
@@ -439,8 +417,8 @@ def _parse_file(shown: str, content: bytes) -> _Parsed:
         seen[name] = key_node
         local = SourceMap()
         walker.sources = local
-        here = _at(shown, key_node)
-        local.keys[(name,)] = _place(shown, key_node)
+        local.keys[(name,)] = place = _place(shown, key_node)
+        here = Location(*place)
         local.values[(name,)] = _place(shown, value_node)
         sections.append(_Section(name, walker.value(value_node, (name,)), local, here))
     return _Parsed(sections, walker.issues + issues)

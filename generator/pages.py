@@ -248,20 +248,31 @@ def plan(
         "publication": None,
         **(extra or {}),
     }
+    if memo is not None and fp is None:
+        fp = Fingerprints()  # one per run: each shared value is digested once for all builders
     sections: list[NavSection] = []
-    if memo is None and fp is None:
-        for build in SECTION_BUILDERS:
-            sections += [_with_shared(section, shared) for section in build(firm, shared)]
-        return sorted(sections, key=lambda section: section.order)
-    fp = fp or Fingerprints()  # one per run: each shared value is digested once for all builders
     for build in SECTION_BUILDERS:
-        made = (
-            memo.build(build, firm, shared, fp)
-            if memo is not None
-            else _made(build, firm, shared, fp)
-        )
-        sections += [_with_shared(section, shared, made.origin) for section in made.built]
+        built, origin = _run_builder(build, firm, shared, memo, fp)
+        sections += [_with_shared(section, shared, origin) for section in built]
     return sorted(sections, key=lambda section: section.order)
+
+
+def _run_builder(
+    builder: SectionBuilder,
+    firm: FirmData,
+    shared: dict[str, Any],
+    memo: PlanMemo | None,
+    fp: Fingerprints | None,
+) -> tuple[list[NavSection], str | None]:
+    """The builder's sections, and their origin when ``fp`` is given (see ``plan``)."""
+    if fp is None:
+        return builder(firm, shared), None
+    made = (
+        memo.build(builder, firm, shared, fp)
+        if memo is not None
+        else _made(builder, firm, shared, fp)
+    )
+    return made.built, made.origin
 
 
 def _with_shared(

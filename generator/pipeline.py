@@ -38,13 +38,14 @@ from generator.errors import (
     Severity,
     TemplateError,
     UsageError,
+    display_path,
     error,
     sorted_issues,
 )
 from generator.exports import searchable_text, static_files
 from generator.guards import SiteScan, scan_site
 from generator.incremental import PageMemo, Session, code_digest, tree_digest
-from generator.load import ParseCache, SourceMap, display_path, load_firm
+from generator.load import ParseCache, SourceMap, load_firm
 from generator.memo import IdentityMemo
 from generator.model import FirmData
 from generator.pages import NavSection, PlanMemo, all_pages, plan
@@ -483,10 +484,8 @@ def _guard_personal_data(
     """
     problems: list[Issue] = []
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
-    for name, content in made.items():  # files made from the data (drills.ics)
+    for name, content in {**made, **hand}.items():  # files made from the data (drills.ics), docs/
         pages[name] = (project.docs / name, searchable_text(name, content))
-    for name, content in hand.items():
-        pages[name] = (project.docs / name, content.decode("utf-8", errors="replace"))
     scanner = scanner_for(tuple(loaded.secrets))
     scanner.forget_others({text for _, text in pages.values()})
     kept = project.clean_texts if keep else None

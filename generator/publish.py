@@ -36,8 +36,15 @@ from generator.editions import (
     snapshot,
     snapshot_bytes,
 )
-from generator.errors import DataError, Issue, Location, OutputError, UsageError, error
-from generator.load import display_path
+from generator.errors import (
+    DataError,
+    Issue,
+    Location,
+    OutputError,
+    UsageError,
+    display_path,
+    error,
+)
 from generator.pipeline import Loaded, Project, generate, load_and_validate
 from generator.site import (
     VersionEntry,

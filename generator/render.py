@@ -35,9 +35,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from generator import phones
-from generator.errors import Location, TemplateError, error
+from generator.errors import Location, TemplateError, display_path, error
 from generator.labels import label
-from generator.load import display_path
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}|])")
 _LINE_START = re.compile(r"^(\s*)([#>]|[+-](?=\s)|\d+(?=\.\s))")
@@ -352,15 +351,13 @@ def template_names(env: HandbookEnv, name: str) -> frozenset[str] | None:
 
 def _analysis(env: HandbookEnv, name: str) -> Analysis:
     """The names one template reads and the templates it refers to (its own text only); known
-    already when the template was compiled in this process (``HandbookEnv.compile``)."""
+    already when the template was compiled in this process (``HandbookEnv._generate``), else
+    compiled to source just for that (e.g. its code came from the bytecode cache)."""
     source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
     found = env.analyses.get((name, source))
     if found is None:
-        tree = env.parse(source, name)
-        found = env.analyses[(name, source)] = (
-            frozenset(meta.find_undeclared_variables(tree)),
-            tuple(meta.find_referenced_templates(tree)),
-        )
+        env.compile(source, name, raw=True)
+        found = env.analyses[(name, source)]
     return found
 
 

@@ -21,8 +21,7 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
-from generator.errors import Issue, Location, OutputError, TemplateError, error
-from generator.load import display_path
+from generator.errors import Issue, Location, OutputError, TemplateError, display_path, error
 from generator.pages import NavSection
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -384,12 +383,16 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        # The environment of the current build, with its ``_compile_settings``.
+        self._settings: tuple[jinja2.Environment, str] | None = None
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
     ) -> jinja2.bccache.Bucket:
-        keyed = f"{name}\x00{_compile_settings(environment)}"
-        return super().get_bucket(environment, keyed, filename, source)
+        known = self._settings
+        if known is None or known[0] is not environment:  # a new build: a new environment
+            known = self._settings = (environment, _compile_settings(environment))
+        return super().get_bucket(environment, f"{name}\x00{known[1]}", filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)

@@ -18,7 +18,6 @@ from generator.vendors import (
     core_systems_of,
     drill_history,
     eos_state,
-    is_core_vendor,
     last_participation,
     supported_systems,
 )
@@ -43,11 +42,12 @@ def vendor_view(firm: FirmData, vendor: Vendor, on: dt.date) -> dict[str, Any]:
     clauses = clause_rows(firm, vendor)
     commitments = commitment_rows(firm, vendor)
     products = [(p, eos_state(p, on, policy.eos_warning_months)) for p in vendor.products]
+    core_supported = core_systems_of(firm, vendor)
     return {
         "vendor": vendor,
-        "core_vendor": is_core_vendor(firm, vendor),
+        "core_vendor": bool(core_supported),  # ``is_core_vendor``, without asking again
         "supported": supported_systems(firm, vendor),
-        "core_supported": core_systems_of(firm, vendor),
+        "core_supported": core_supported,
         "contract_state": contract_state(vendor, on, policy.contract_warning_months),
         "products": products,
         "eos_alerts": [(p, s) for p, s in products if s in ("past", "near")],

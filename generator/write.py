@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Location, OutputError, error
-from generator.load import display_path
+from generator.errors import Location, OutputError, display_path, error
 
 
 @dataclass

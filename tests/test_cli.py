@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
+from generator.cli import main, process_main
 from generator.errors import DataError
 
 BIN = Path(sys.executable).parent
@@ -75,13 +75,13 @@ def test_only_one_run_processes_leave_the_cyclic_collector_off(
     (``build`` runs MkDocs, ``serve`` runs for hours), it is on again afterwards."""
     monkeypatch.chdir(minimal_project)
     try:
-        assert main(["check"], process=True) == 0
+        assert process_main(["check"]) == 0
         assert not gc.isenabled()
     finally:
         gc.enable()
     assert main(["check"]) == 0
     assert gc.isenabled()
-    assert main(["schema", "--out", str(minimal_project / "s.json")], process=True) == 0
+    assert process_main(["schema", "--out", str(minimal_project / "s.json")]) == 0
     assert gc.isenabled()
 
 
