@@ -75,18 +75,19 @@ def _dc(firm: FirmData, site_id: str) -> bool:
     return any(s.id == site_id and s.kind in ("primary", "dr") for s in firm.sites)
 
 
-def _where(f: Finding, data_dir: Path) -> str:
-    """The finding's data location, relative to the project (e.g. ``firm_data/x.yaml:3:5``)."""
+def _where(f: Finding, data_dir: Path, shown: str) -> str:
+    """The finding's data location, relative to the project (e.g. ``firm_data/x.yaml:3:5``);
+    ``shown`` is how messages show ``data_dir``."""
     if f.location is None:
         return f.section
     text = str(f.location)
-    prefix = display_path(data_dir).rstrip("/") + "/"
+    prefix = shown.rstrip("/") + "/"
     return f"{data_dir.name}/{text[len(prefix) :]}" if text.startswith(prefix) else text
 
 
-def _row(firm: FirmData, f: Finding, data_dir: Path) -> Row:
+def _row(firm: FirmData, f: Finding, data_dir: Path, shown: str) -> Row:
     page, anchor, title = _target(firm, f)
-    where = _where(f, data_dir)
+    where = _where(f, data_dir, shown)
     return Row(f, str(f.severity), rule_anchor(f.rule.id), page, title, anchor, where)
 
 
@@ -110,7 +111,8 @@ def compliance_view(
 ) -> dict[str, Any]:
     """Everything the dashboard and the article pages show, precomputed."""
     pack = all_rules()
-    rows = [_row(firm, f, data_dir) for f in findings]
+    shown = display_path(data_dir)  # once: it resolves both paths on disk
+    rows = [_row(firm, f, data_dir, shown) for f in findings]
     articles = []
     for article in rules():
         number = int(article["number"])
