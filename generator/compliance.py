@@ -75,19 +75,18 @@ def _dc(firm: FirmData, site_id: str) -> bool:
     return any(s.id == site_id and s.kind in ("primary", "dr") for s in firm.sites)
 
 
-def _where(f: Finding, data_dir: Path, shown: str) -> str:
-    """The finding's data location, relative to the project (e.g. ``firm_data/x.yaml:3:5``);
-    ``shown`` is how messages show ``data_dir``."""
+def _where(f: Finding, folder: str, prefix: str) -> str:
+    """The finding's data location, relative to the project (e.g. ``firm_data/x.yaml:3:5``):
+    ``prefix`` (the data folder as messages show it, with a slash) becomes ``folder/``."""
     if f.location is None:
         return f.section
     text = str(f.location)
-    prefix = shown.rstrip("/") + "/"
-    return f"{data_dir.name}/{text[len(prefix) :]}" if text.startswith(prefix) else text
+    return f"{folder}/{text[len(prefix) :]}" if text.startswith(prefix) else text
 
 
-def _row(firm: FirmData, f: Finding, data_dir: Path, shown: str) -> Row:
+def _row(firm: FirmData, f: Finding, folder: str, prefix: str) -> Row:
     page, anchor, title = _target(firm, f)
-    where = _where(f, data_dir, shown)
+    where = _where(f, folder, prefix)
     return Row(f, str(f.severity), rule_anchor(f.rule.id), page, title, anchor, where)
 
 
@@ -111,8 +110,8 @@ def compliance_view(
 ) -> dict[str, Any]:
     """Everything the dashboard and the article pages show, precomputed."""
     pack = all_rules()
-    shown = display_path(data_dir)  # once: it resolves both paths on disk
-    rows = [_row(firm, f, data_dir, shown) for f in findings]
+    prefix = display_path(data_dir).rstrip("/") + "/"  # once: it resolves both paths on disk
+    rows = [_row(firm, f, data_dir.name, prefix) for f in findings]
     articles = []
     for article in rules():
         number = int(article["number"])

@@ -32,9 +32,9 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import ruamel.yaml
 from pydantic import BaseModel
 
+from generator.load import yaml_backend
 from generator.write import read_cache, store_cache
 
 K = TypeVar("K")
@@ -339,6 +339,11 @@ def _function(func: Callable[..., Any]) -> str:
     """A function is its code (covered by the code digest) when it captures nothing."""
     if getattr(func, "__closure__", None):
         raise Unfingerprintable(f"closure {getattr(func, '__qualname__', func)}")
+    return function_name(func)
+
+
+def function_name(func: Callable[..., Any]) -> str:
+    """``module.qualname``: where a function's code is."""
     return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', '')}"
 
 
@@ -406,6 +411,9 @@ class PageMemo:
         self.changed = True  # since it was last written (a run that reuses everything: False)
         # Digests of the values the last run asked for, by identity (in memory only).
         self.digests: dict[int, tuple[object, str]] = {}
+        # Digests of the page texts the personal-data guard found clean, with a digest of the
+        # secrets it searched for (see ``audience.skipping_clean``).
+        self.clean: tuple[str, frozenset[str]] = ("", frozenset())
         self._file: Path | None = None  # read once, at the first run
 
     def open(self, key: str, name: str) -> None:
@@ -416,11 +424,24 @@ class PageMemo:
             if isinstance(stored, dict) and stored.get("key") == key:
                 self.key, self.entries = key, stored.get("entries", {})
                 self.names, self.calls = stored.get("names", {}), stored.get("calls", {})
+                self.clean = stored.get("clean", self.clean)
                 self.changed = False
         if key != self.key:
             self.key, self.entries, self.names, self.calls = key, {}, {}, {}
+            self.clean = ("", frozenset())
             self.changed = True
         self.reused = []
+
+    def clean_texts(self, secrets: str) -> frozenset[str]:
+        """The digests of the texts found clean by the last run that searched for ``secrets``
+        (a digest of them), if that was the last search; else none."""
+        return self.clean[1] if self.clean[0] == secrets else frozenset()
+
+    def keep_clean(self, secrets: str, digests: frozenset[str]) -> None:
+        """Remember the texts found clean by this run's search for ``secrets``."""
+        if self.clean != (secrets, digests):
+            self.clean = (secrets, digests)
+            self.changed = True
 
     def close(self, pages: set[str]) -> None:
         """End a run: forget every page but ``pages`` (the handbook's now), and write the memo
@@ -430,7 +451,13 @@ class PageMemo:
             self.changed = True
         if self._file is None or not self.changed:
             return
-        data = {"key": self.key, "entries": self.entries, "names": self.names, "calls": self.calls}
+        data = {
+            "key": self.key,
+            "entries": self.entries,
+            "names": self.names,
+            "calls": self.calls,
+            "clean": self.clean,
+        }
         try:
             blob = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
@@ -606,7 +633,7 @@ def code_digest() -> str:
     formats): a change renders every page again."""
     root = Path(__file__).resolve().parent
     versions = [library_version(name) or "-" for name in _LIBRARIES]
-    yaml = "c" if ruamel.yaml.__with_libyaml__ else "pure"  # parses the package data in views
+    yaml = yaml_backend()  # parses the package data in views
     parts = [f"{sys.version_info[:2]}/{'/'.join(versions)}/{yaml}/{_zone_digest('Asia/Taipei')}"]
     for path in sorted([*root.rglob("*.py"), *(root / "data").rglob("*")]):
         if path.is_file():

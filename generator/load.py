@@ -277,15 +277,19 @@ class _Parsed:
     issues: list[Issue]
 
 
+def yaml_backend() -> str:
+    """Which of ruamel's parsers runs: its C one (libyaml) or its pure Python one."""
+    return "c" if ruamel.yaml.__with_libyaml__ else "pure"
+
+
 def _parser_version() -> str:
     """What a cache entry was made with: the parser (and its C or pure backend), Python, and the
     source of the modules that shape a parsed file, so a change to any of them is a miss."""
     sources = b"".join(
         Path(module).read_bytes() for module in (__file__, errors_module.__file__ or "")
     )
-    backend = "c" if ruamel.yaml.__with_libyaml__ else "pure"
     digest = hashlib.sha256(sources).hexdigest()[:16]
-    return f"{ruamel.yaml.__version__}/{backend}/{sys.version_info[:2]}/{digest}"
+    return f"{ruamel.yaml.__version__}/{yaml_backend()}/{sys.version_info[:2]}/{digest}"
 
 
 _PARSER_VERSION = _parser_version()

@@ -18,6 +18,7 @@ from generator.incremental import (
     Lookup,
     Origin,
     Unfingerprintable,
+    function_name,
     section_digest,
     text_digest,
 )
@@ -347,12 +348,8 @@ def _origin(
     function of the data sections and shared names it read and of the day (as ``PlanMemo``
     relies on), so the same digest means the same pages."""
     sections = sorted((name, section_digest(fp, firm, name)) for name in read.sections)
-    parts = [_builder_name(builder), read.day.isoformat(), sections, sorted(shared.items())]
+    parts = [function_name(builder), read.day.isoformat(), sections, sorted(shared.items())]
     return text_digest(repr(parts))
-
-
-def _builder_name(builder: SectionBuilder) -> str:
-    return f"{builder.__module__}.{builder.__qualname__}"
 
 
 _ABSENT = "-"  # the digest of a shared name that is not there
@@ -376,7 +373,7 @@ class PlanMemo:
     ) -> _Built:
         """``builder(firm, shared)`` run as ``_made`` runs it, or its pages of the last run if
         nothing it read changed (``fp`` digests the shared values, once per run)."""
-        name = _builder_name(builder)
+        name = function_name(builder)
         entry = self._entries.get(name)
         if entry is not None and _unchanged(entry, firm, shared, today(), fp):
             return entry

@@ -16,11 +16,11 @@ from typing import Any
 from generator import public_holidays
 from generator.audience import (
     Audience,
-    CleanTexts,
     Secret,
     mark_restricted,
     scanner_for,
     secrets,
+    skipping_clean,
     visible,
 )
 from generator.bundle import bundle_files, bundle_name, write_zip
@@ -98,7 +98,8 @@ def collector_paused() -> Iterator[None]:
 
     A run makes millions of short-lived objects, freed by reference counting as it goes; the
     collector would meanwhile walk the whole heap (parse cache, page memo) again and again, for
-    up to a third of a warm regeneration. It collects as usual once the run is over.
+    up to a third of a warm regeneration. It collects as usual once the run is over, unless it
+    was paused before (``cli.process_main`` pauses it for a process that ends after one run).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -197,8 +198,6 @@ class Project:
     page_memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
     # Records and what was found about them, from this process's last run (``serving``).
     memos: StageMemos | None = field(default=None, compare=False, repr=False)
-    # Pages the personal-data guard found clean; ``at`` also keeps them in ``.cache/``.
-    clean_texts: CleanTexts = field(default_factory=CleanTexts, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -207,15 +206,7 @@ class Project:
         """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
         data = data_dir if data_dir is not None else root / "firm_data"
         cache = root / ".cache"
-        clean = CleanTexts(cache / f"clean-{audience.value}.json")
-        return cls(
-            root,
-            data,
-            audience,
-            ParseCache(cache / "yaml"),
-            PageMemo(cache / "pages"),
-            clean_texts=clean,
-        )
+        return cls(root, data, audience, ParseCache(cache / "yaml"), PageMemo(cache / "pages"))
 
     def serving(self) -> Project:
         """The project for a process that regenerates again and again (``handbook serve``): it
@@ -422,7 +413,7 @@ def generate(
         raise OutputError([_clash_issue(project, name) for name in clash])
     if loaded.audience is Audience.RESTRICTED:
         hand = {name: mark_restricted(name, content) for name, content in hand.items()}
-    _guard_personal_data(project, loaded, rendered, hand, exported, keep=reuse)
+    _guard_personal_data(project, loaded, rendered, hand, exported, session)
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
@@ -474,13 +465,12 @@ def _guard_personal_data(
     rendered: dict[str, str],
     hand: dict[str, bytes],
     made: dict[str, bytes],
-    *,
-    keep: bool = False,
+    session: Session | None = None,
 ) -> None:
     """Refuse to write an internal copy that still holds personal data (e.g. typed in free text).
 
-    With ``keep``, pages found clean by an earlier process (``Project.clean_texts``) are not
-    searched again; publishing and exports (``keep`` false) search every page.
+    With a ``session``, pages its memo found clean before, searched for the same secrets, are
+    not searched again; publishing and exports (no session) search every page.
     """
     problems: list[Issue] = []
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
@@ -488,8 +478,13 @@ def _guard_personal_data(
         pages[name] = (project.docs / name, searchable_text(name, content))
     scanner = scanner_for(tuple(loaded.secrets))
     scanner.forget_others({text for _, text in pages.values()})
-    kept = project.clean_texts if keep else None
-    find = scanner.find if kept is None else kept.searching(scanner, code_digest())
+    memo = session.memo if session is not None else None
+    clean: set[str] = set()
+    find = (
+        scanner.find
+        if memo is None
+        else skipping_clean(scanner, memo.clean_texts(scanner.key), clean)
+    )
     for name, (source, text) in sorted(pages.items()):
         for secret in find(text):
             where = Location(display_path(source)) if name in hand else None
@@ -502,8 +497,8 @@ def _guard_personal_data(
                     "需要完整資料時請以 --audience restricted 建置限閱版。",
                 )
             )
-    if kept is not None:
-        kept.keep()
+    if memo is not None:
+        memo.keep_clean(scanner.key, frozenset(clean))
     if problems:
         raise DataError(problems)
 

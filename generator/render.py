@@ -32,6 +32,7 @@ from jinja2 import (
     TemplateError as JinjaError,
 )
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.idtracking import VAR_LOAD_RESOLVE
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from generator import phones
@@ -233,7 +234,9 @@ Analysis = tuple[frozenset[str], tuple[str | None, ...]]
 
 class _ReadsRecorder(CodeGenerator):
     """Jinja's code generator, also recording the context names the code looks up: what
-    ``jinja2.meta.find_undeclared_variables`` finds by running the code generator again."""
+    ``jinja2.meta.find_undeclared_variables`` finds by running the code generator again. Its
+    ``enter_frame`` is that of ``jinja2.meta.TrackingCodeGenerator``, which cannot be used
+    itself: it throws the generated code away."""
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -242,7 +245,7 @@ class _ReadsRecorder(CodeGenerator):
     def enter_frame(self, frame: Frame) -> None:
         super().enter_frame(frame)
         for action, param in frame.symbols.loads.values():
-            if action == "resolve" and param not in self.environment.globals:
+            if action == VAR_LOAD_RESOLVE and param not in self.environment.globals:
                 self.reads.add(param)
 
 

@@ -155,20 +155,19 @@ def _check_clauses(vendor: Vendor, keys: list[str], sources: SourceMap) -> list[
     seen: set[str] = set()
     known = set(keys)
     label = f"供應商「{vendor.name}」"
-    for clause in vendor.clauses:
-        unknown, again = clause.key not in known, clause.key in seen
-        seen.add(clause.key)
-        if unknown or again:  # located only then: most clauses have nothing to report
-            where = sources.find((*clause.path, "key"))
-        if unknown:
+    for clause in vendor.clauses:  # located only when there is something to report
+        if clause.key not in known:
             close = difflib.get_close_matches(clause.key, keys, n=1, cutoff=0.6)
             hint = f"你是不是要寫「{close[0]}」？" if close else ""
             hint += "條款代碼見委外契約條款目錄；公司自訂條款請加在 contract_clauses 區段。"
             msg = f"{label}引用了不存在的契約條款「{clause.key}」"
+            where = sources.find((*clause.path, "key"))
             issues.append(error("unknown-clause", msg, where, hint))
-        elif again:
+        elif clause.key in seen:
             msg = f"{label}的契約條款「{clause.key}」重複列出"
+            where = sources.find((*clause.path, "key"))
             issues.append(error("duplicate-id", msg, where, "每一條款只列一次。"))
+        seen.add(clause.key)
         if clause.status == "not_applicable" and not clause.reason:
             issues.append(
                 error(
@@ -247,7 +246,7 @@ def _support_index(systems: list[System]) -> _SupportIndex:
     naming: dict[str, list[int]] = {}
     for n, system in enumerate(systems):
         position.setdefault(system.id, []).append(n)
-        for vendor_id in dict.fromkeys(system.vendors):
+        for vendor_id in system.vendors:  # a vendor named twice: ``supported_systems`` sets
             naming.setdefault(vendor_id, []).append(n)
     _support[:] = [_SupportIndex(systems, position, naming)]
     return _support[0]
