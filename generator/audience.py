@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,9 +20,7 @@ from pydantic import BaseModel
 
 from generator import phones
 from generator.fields import Personal
-from generator.incremental import text_digest
 from generator.labels import label
-from generator.memo import IdentityMemo
 from generator.model import FirmData, Record, nesting_fields
 
 T = TypeVar("T")
@@ -37,25 +34,11 @@ class Audience(StrEnum):
     RESTRICTED = "restricted"
 
 
-def visible(
-    firm: FirmData, audience: Audience, memo: IdentityMemo[Any, Any] | None = None
-) -> FirmData:
-    """The model as ``audience`` may see it: the internal copy has no personal data at all.
-
-    With a ``memo``, a record redacted by the memo's last run is not redacted again.
-    """
+def visible(firm: FirmData, audience: Audience) -> FirmData:
+    """The model as ``audience`` may see it: the internal copy has no personal data at all."""
     if audience is Audience.RESTRICTED:
         return firm
-    if memo is None:
-        return _redact(firm)
-
-    def record(value: Any) -> Any:
-        return memo.get(value, _redact)
-
-    def section(value: Any) -> Any:
-        return _redact_items(value, record) if isinstance(value, list) else record(value)
-
-    return _redact_model(firm, section)
+    return _redact(firm)
 
 
 @functools.cache
@@ -138,8 +121,7 @@ class Secret:
 
 @functools.lru_cache(maxsize=1 << 12)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    """A secret's pattern, compiled when a text is first searched for it: a run whose pages
-    were all found clean before (``skipping_clean``) compiles none."""
+    """A secret's pattern, compiled once."""
     return re.compile(pattern)
 
 
@@ -148,13 +130,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 _DIGIT_RUN = re.compile(r"[0-9](?:[\s\-.()]?[0-9])*")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
-
-
-@functools.lru_cache(maxsize=2)
-def scanner_for(found: tuple[Secret, ...]) -> SecretScanner:
-    """One scanner per set of secrets: while they stay the same (most edits), a page that did
-    not change is not searched again."""
-    return SecretScanner(list(found))
 
 
 class SecretScanner:
@@ -175,29 +150,9 @@ class SecretScanner:
             else:
                 self._others.append(secret)
         self._lengths = sorted({len(number) for number in self._numbers})
-        self._seen: dict[str, list[Secret]] = {}
 
     def find(self, text: str) -> list[Secret]:
-        """The secrets ``text`` contains, in the order they were given (remembered per text)."""
-        found = self._seen.get(text)
-        if found is None:
-            found = self._seen[text] = self._find(text)
-        return list(found)
-
-    @functools.cached_property
-    def key(self) -> str:
-        """A digest of what this scanner looks for: a verdict kept under it holds while the
-        secrets are the same."""
-        parts = [
-            [s.owner, s.what, s.pattern, s.needle, s.number] for s in self._secrets
-        ]  # as JSON: no text in a field can pass for a field boundary
-        return text_digest(json.dumps(parts, ensure_ascii=False))
-
-    def forget_others(self, texts: set[str]) -> None:
-        """Remember only ``texts`` (this run's pages), so a long ``serve`` does not pile up."""
-        self._seen = {text: found for text, found in self._seen.items() if text in texts}
-
-    def _find(self, text: str) -> list[Secret]:
+        """The secrets ``text`` contains, in the order they were given."""
         hits = [s for s in self._others if (s.number or s.needle in text) and s.found_in(text)]
         if self._numbers:
             for number in _windows(text, tuple(self._lengths)) & self._numbers.keys():
@@ -205,31 +160,6 @@ class SecretScanner:
         return sorted(hits, key=lambda secret: self._order[id(secret)])
 
 
-@functools.lru_cache(maxsize=1 << 13)  # pages reused from the page memo are the same strings
-def _page_digest(text: str) -> str:
-    """``incremental.text_digest``, remembered per page text."""
-    return text_digest(text)
-
-
-def skipping_clean(
-    scanner: SecretScanner, known: frozenset[str], clean: set[str]
-) -> Callable[[str], list[Secret]]:
-    """``scanner.find``, skipping the texts whose digest is in ``known`` (found clean by an
-    earlier run that searched for the same secrets, see ``PageMemo.clean_texts``); the digest of
-    each text found clean is added to ``clean``. A large firm's guard takes about 15 ms instead
-    of 90 ms when its pages did not change."""
-
-    def find(text: str) -> list[Secret]:
-        digest = _page_digest(text)
-        found = [] if digest in known else scanner.find(text)
-        if not found:
-            clean.add(digest)
-        return found
-
-    return find
-
-
-@functools.lru_cache(maxsize=1 << 13)  # pages reused from the page memo are the same strings
 def _windows(text: str, lengths: tuple[int, ...]) -> frozenset[str]:
     """Every run of ``lengths`` digits inside the digit runs of ``text``."""
     seen: set[str] = set()

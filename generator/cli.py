@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import logging
 import os
@@ -179,7 +178,7 @@ def _cmd_check_machine(project: Project, strict: bool, fmt: str) -> int:
 
     shown = display_path(project.data_dir)
     try:
-        loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
+        loaded = load_and_validate(project.data_dir)
         findings, issues, firm = loaded.findings, loaded.issues, _firm_json(loaded)
         day = loaded.today
     except DataError as exc:
@@ -200,7 +199,7 @@ def _firm_json(loaded: Loaded) -> dict[str, str]:
 def _cmd_check(project: Project, strict: bool, fmt: str = "text") -> int:
     if fmt != "text":
         return _cmd_check_machine(project, strict, fmt)
-    loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
+    loaded = load_and_validate(project.data_dir)
     issues = loaded.all_issues()
     _print_issues(issues)
     firm = loaded.firm
@@ -299,7 +298,7 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
     if not 1 <= years <= 20:
         print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)
         return ExitCode.USAGE
-    loaded = load_and_validate(project.data_dir, cache=project.read_only_cache)
+    loaded = load_and_validate(project.data_dir)
     first = start if start is not None else today().year + 1
     proposals = plan_drills(loaded.firm, first, years)
     sys.stdout.write(
@@ -459,24 +458,10 @@ def run(args: argparse.Namespace) -> int:
     return COMMANDS[args.command](project, args)
 
 
-# Commands whose process ends as soon as the pipeline has run once (see ``console``).
-_ONE_RUN_COMMANDS = frozenset({"check", "generate"})
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command (``argv``, else the process's arguments) and report its errors; the exit
-    code is returned. ``console`` runs it as the ``handbook`` process."""
+    code is returned."""
     return _reported(_parser().parse_args(argv))
-
-
-def process_main(argv: Sequence[str] | None = None) -> int:
-    """``main`` for a process that ends as soon as the command is done (``console``)."""
-    args = _parser().parse_args(argv)
-    if args.command in _ONE_RUN_COMMANDS:
-        # The pipeline pauses the cyclic collector while it runs; resuming it would first walk
-        # every object the run left (about 30 ms for a large firm) just before the process ends.
-        gc.disable()
-    return _reported(args)
 
 
 def _reported(args: argparse.Namespace) -> int:
@@ -498,21 +483,5 @@ def _reported(args: argparse.Namespace) -> int:
 
 
 def console() -> NoReturn:
-    """``handbook`` and ``python -m generator``: ``process_main``, then end the process at once.
-
-    By then every output file is written and closed; tearing down the interpreter would only
-    free, one by one, the objects a run leaves (model, parse cache, page memo): about 45 ms for
-    a large firm, on every command. Output streams and logging are flushed first. Nothing runs
-    after the command: no ``atexit`` handler and no wait for non-daemon threads, so a command must
-    finish all its work (and join its threads) before it returns.
-    """
-    code = process_main()
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        if stream is None:  # started with the descriptor closed: nothing was written
-            continue
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more can be said
-            code = code or int(ExitCode.IO)
-    os._exit(code)
+    """``handbook`` and ``python -m generator``."""
+    sys.exit(main())

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
-import hashlib
-import pickle
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from generator import errors as errors_module
 from generator.errors import Issue, Location, display_path, error
-from generator.write import read_cache, store_cache
 
 DataPath = tuple[str | int, ...]
-# Where something was written: the file as shown, line, column (1-based). Kept as a plain tuple,
-# not a Location: a large firm has tens of thousands, and the parse cache loads plain tuples
-# about three times faster than objects.
+# Where something was written: the file as shown, line, column (1-based). A plain tuple, not a
+# Location: a large firm has tens of thousands.
 Place = tuple[str, int, int]
 
 
@@ -277,82 +269,19 @@ class _Parsed:
     issues: list[Issue]
 
 
-def yaml_backend() -> str:
-    """Which of ruamel's parsers runs: its C one (libyaml) or its pure Python one."""
-    return "c" if ruamel.yaml.__with_libyaml__ else "pure"
-
-
-def _parser_version() -> str:
-    """What a cache entry was made with: the parser (and its C or pure backend), Python, and the
-    source of the modules that shape a parsed file, so a change to any of them is a miss."""
-    sources = b"".join(
-        Path(module).read_bytes() for module in (__file__, errors_module.__file__ or "")
-    )
-    digest = hashlib.sha256(sources).hexdigest()[:16]
-    return f"{ruamel.yaml.__version__}/{yaml_backend()}/{sys.version_info[:2]}/{digest}"
-
-
-_PARSER_VERSION = _parser_version()
-
-
 class ParseCache:
-    """Parsed data files, kept by content so an unchanged file is never parsed twice.
+    """Parsed data files of this process, by path and bytes: ``handbook serve`` parses again
+    only the file that was saved. One version per file is kept; never mutate what it returns."""
 
-    Entries live in memory (``handbook serve`` re-reads only the file that was saved) and, when
-    ``folder`` is given, on disk between runs. Each is keyed by the file's bytes, the path shown
-    in messages and the parser version, so an entry can only ever stand for the same result.
-    A missing, stale or unreadable entry is simply parsed again. With ``store=False`` the folder
-    is only read (``handbook check`` writes nothing).
-    """
+    def __init__(self) -> None:
+        self._files: dict[str, tuple[bytes, _Parsed]] = {}
 
-    def __init__(self, folder: Path | None = None, *, store: bool = True) -> None:
-        self.folder = folder
-        self.store = store
-        self._latest: dict[str, str] = {}
-        # Parsed files of this process, shared by every load: never mutate what a load returns.
-        self._memory: dict[str, _Parsed] = {}
-        self.parsed: list[str] = []  # paths (as shown) parsed by the last ``load_firm``
+    def get(self, shown: str, content: bytes) -> _Parsed | None:
+        found = self._files.get(shown)
+        return found[1] if found is not None and found[0] == content else None
 
-    def get(self, shown: str, content: bytes) -> tuple[str, _Parsed | None]:
-        key = hashlib.sha256(f"{_PARSER_VERSION}\0{shown}\0".encode() + content).hexdigest()
-        found = self._memory.get(key)
-        if found is not None or self.folder is None:
-            return key, found
-        parsed = read_cache(self.folder / self._name(shown, key), pickle.loads)  # ``put`` wrote it
-        if not isinstance(parsed, _Parsed):
-            return key, None
-        self._remember(shown, key, parsed)
-        return key, parsed
-
-    def put(self, shown: str, key: str, parsed: _Parsed) -> None:
-        self._remember(shown, key, parsed)
-        if self.store:
-            self._store(shown, key, pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-
-    def _remember(self, shown: str, key: str, parsed: _Parsed) -> None:
-        """Keep one version per file in memory (serve runs for hours)."""
-        old = self._latest.get(shown)
-        if old is not None and old != key:
-            self._memory.pop(old, None)
-        self._latest[shown] = key
-        self._memory[key] = parsed
-
-    def _store(self, shown: str, key: str, blob: bytes) -> None:
-        """Write the entry and drop older entries of the same file; a failure only costs time."""
-        folder = self.folder
-        if folder is None:
-            return
-        name = self._name(shown, key)
-        if not store_cache(folder / name, blob):
-            return
-        with contextlib.suppress(OSError):
-            for old in folder.glob(f"{name.split('-')[0]}-*.pickle"):
-                if old.name != name:
-                    old.unlink(missing_ok=True)
-
-    @staticmethod
-    def _name(shown: str, key: str) -> str:
-        return f"{hashlib.sha256(shown.encode()).hexdigest()[:16]}-{key[:32]}.pickle"
+    def put(self, shown: str, content: bytes, parsed: _Parsed) -> None:
+        self._files[shown] = (content, parsed)
 
 
 def load_firm(data_dir: Path, cache: ParseCache | None = None) -> tuple[RawFirm, list[Issue]]:
@@ -365,8 +294,6 @@ def load_firm(data_dir: Path, cache: ParseCache | None = None) -> tuple[RawFirm,
     if not data_dir.is_dir():
         shown = display_path(data_dir)
         return raw, [error("data-dir-missing", f"找不到資料目錄「{shown}」", Location(shown))]
-    if cache is not None:
-        cache.parsed = []
     for path in data_files(data_dir):
         raw.files.append(path)
         parsed = _read_file(path, cache)
@@ -384,11 +311,10 @@ def _read_file(path: Path, cache: ParseCache | None) -> _Parsed:
         return _Parsed([], [error("unreadable", f"無法讀取檔案：{exc.strerror}", Location(shown))])
     if cache is None:
         return _parse_file(shown, content)
-    key, parsed = cache.get(shown, content)
+    parsed = cache.get(shown, content)
     if parsed is None:
         parsed = _parse_file(shown, content)
-        cache.put(shown, key, parsed)
-        cache.parsed.append(shown)
+        cache.put(shown, content, parsed)
     return parsed
 
 

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from ruamel.yaml import YAML
 
-from generator.checks.core import today
-from generator.incremental import (
-    Fingerprints,
-    Lookup,
-    Origin,
-    Unfingerprintable,
-    function_name,
-    section_digest,
-    text_digest,
-)
-from generator.memo import RecordsRead, run_recorded
 from generator.model import FirmData, Role, System, Team
 
 ARTICLE_SLUGS = {
@@ -49,8 +38,6 @@ class PageSpec:
     candidates: list[str]
     context: dict[str, Any] = field(default_factory=dict)
     section: str = ""
-    # What its builder made its own values from (``plan`` with fingerprints); None: unknown.
-    origin: Origin | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -103,10 +90,7 @@ def _role_index(firm: FirmData) -> dict[str, tuple[Role, Team]]:
 
 
 def common_context(firm: FirmData, audience: str = "internal") -> dict[str, Any]:
-    """Lookups every template may use; ``audience`` is "internal" or "restricted".
-
-    The id tables are ``Lookup``s, so a page that looks up one person depends on that person only.
-    """
+    """Lookups every template may use; ``audience`` is "internal" or "restricted"."""
     tables: dict[str, dict[str, Any]] = {
         "people": {p.id: p for p in firm.people},
         "parties": {p.id: p for p in firm.parties},
@@ -123,7 +107,7 @@ def common_context(firm: FirmData, audience: str = "internal") -> dict[str, Any]
         "data": firm,
         "firm": firm.firm,
         "edition": firm.firm.edition,
-        **{name: Lookup(name, table) for name, table in tables.items()},
+        **{name: MappingProxyType(table) for name, table in tables.items()},
         "abbreviations": _abbreviations(firm),
     }
 
@@ -229,19 +213,12 @@ SECTION_BUILDERS: list[SectionBuilder] = [
 
 
 def plan(
-    firm: FirmData,
-    audience: str = "internal",
-    extra: dict[str, Any] | None = None,
-    memo: PlanMemo | None = None,
-    fp: Fingerprints | None = None,
+    firm: FirmData, audience: str = "internal", extra: dict[str, Any] | None = None
 ) -> list[NavSection]:
     """Every generated page, grouped as the navigation shows them (as ``audience`` sees them).
 
     Builders give each page its own values; every page also gets the shared context (id tables,
-    the firm, ``extra``…), under its own values. With fingerprints ``fp``, each page also gets
-    its ``origin``: what its builder read, so the page memo need not digest the values the
-    builder made. With a ``memo``, a builder whose inputs are unchanged since the memo's last
-    run gives the same pages (the same view objects) without running (see ``PlanMemo``).
+    the firm, ``extra``…), under its own values.
     """
     shared = {
         **common_context(firm, audience),
@@ -249,157 +226,17 @@ def plan(
         "publication": None,
         **(extra or {}),
     }
-    if memo is not None and fp is None:
-        fp = Fingerprints()  # one per run: each shared value is digested once for all builders
     sections: list[NavSection] = []
     for build in SECTION_BUILDERS:
-        built, origin = _run_builder(build, firm, shared, memo, fp)
-        sections += [_with_shared(section, shared, origin) for section in built]
+        sections += [_with_shared(section, shared) for section in build(firm, shared)]
     return sorted(sections, key=lambda section: section.order)
 
 
-def _run_builder(
-    builder: SectionBuilder,
-    firm: FirmData,
-    shared: dict[str, Any],
-    memo: PlanMemo | None,
-    fp: Fingerprints | None,
-) -> tuple[list[NavSection], str | None]:
-    """The builder's sections, and their origin when ``fp`` is given (see ``plan``)."""
-    if fp is None:
-        return builder(firm, shared), None
-    made = (
-        memo.build(builder, firm, shared, fp)
-        if memo is not None
-        else _made(builder, firm, shared, fp)
-    )
-    return made.built, made.origin
-
-
-def _with_shared(
-    section: NavSection, shared: dict[str, Any], origin: str | None = None
-) -> NavSection:
+def _with_shared(section: NavSection, shared: dict[str, Any]) -> NavSection:
     pages = [
-        dataclasses.replace(
-            spec,
-            context={**shared, **spec.context},
-            origin=Origin(frozenset(spec.context), origin) if origin is not None else None,
-        )
-        for spec in section.pages
+        dataclasses.replace(spec, context={**shared, **spec.context}) for spec in section.pages
     ]
     return dataclasses.replace(section, pages=pages)
-
-
-class _SharedReads(Mapping[str, Any]):
-    """The shared context as a builder sees it: read-only, every name it reads is recorded
-    (``*`` when it lists them)."""
-
-    def __init__(self, shared: dict[str, Any]) -> None:
-        self._shared = shared
-        self.read: set[str] = set()
-
-    def __getitem__(self, key: str) -> Any:
-        self.read.add(key)
-        return self._shared[key]
-
-    def __iter__(self) -> Iterator[str]:
-        self.read.add("*")
-        return iter(self._shared)
-
-    def __len__(self) -> int:
-        self.read.add("*")
-        return len(self._shared)
-
-
-@dataclass
-class _Built:
-    """One builder's pages, and what it read to make them."""
-
-    read: RecordsRead
-    shared: dict[str, str]  # shared name it read → digest then (every name, if it listed them)
-    listed: bool  # it listed the shared names: a name added or removed counts as a change
-    built: list[NavSection]  # its pages, without the shared context
-    origin: str | None  # a digest of all it read; None when something it read has none
-
-
-def _made(
-    builder: SectionBuilder, firm: FirmData, shared: dict[str, Any], fp: Fingerprints
-) -> _Built:
-    """``builder(firm, shared)``, run recording what it reads (``fp`` digests those reads)."""
-    reads = _SharedReads(shared)
-    built, read = run_recorded(firm, lambda tracked: builder(tracked, reads), today())
-    listed = "*" in reads.read
-    try:
-        digests = _digests(shared, set(shared) if listed else reads.read, fp)
-        origin = _origin(builder, read, digests, firm, fp)
-    except Unfingerprintable:
-        return _Built(read, {}, listed, built, None)
-    return _Built(read, digests, listed, built, origin)
-
-
-def _origin(
-    builder: SectionBuilder,
-    read: RecordsRead,
-    shared: dict[str, str],
-    firm: FirmData,
-    fp: Fingerprints,
-) -> str:
-    """A digest of everything ``builder`` read: its code is in the page memo's key, and it is a
-    function of the data sections and shared names it read and of the day (as ``PlanMemo``
-    relies on), so the same digest means the same pages."""
-    sections = sorted((name, section_digest(fp, firm, name)) for name in read.sections)
-    parts = [function_name(builder), read.day.isoformat(), sections, sorted(shared.items())]
-    return text_digest(repr(parts))
-
-
-_ABSENT = "-"  # the digest of a shared name that is not there
-
-
-class PlanMemo:
-    """Each section builder's pages from the last run, for ``handbook serve``.
-
-    A builder is a function of the data sections it reads, the shared names it reads and
-    today's date. While all are the same (records by identity: unchanged records are kept by
-    ``validate.ValidationMemo``), its pages are the same objects as last time; ``plan`` adds the
-    current shared context. Their views are never changed once built, so
-    ``incremental.Fingerprints`` may take their digests from the last run.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[str, _Built] = {}
-
-    def build(
-        self, builder: SectionBuilder, firm: FirmData, shared: dict[str, Any], fp: Fingerprints
-    ) -> _Built:
-        """``builder(firm, shared)`` run as ``_made`` runs it, or its pages of the last run if
-        nothing it read changed (``fp`` digests the shared values, once per run)."""
-        name = function_name(builder)
-        entry = self._entries.get(name)
-        if entry is not None and _unchanged(entry, firm, shared, today(), fp):
-            return entry
-        made = _made(builder, firm, shared, fp)
-        if made.origin is None:
-            self._entries.pop(name, None)  # built again next time
-        else:
-            self._entries[name] = made
-        return made
-
-
-def _digests(shared: dict[str, Any], names: set[str], fp: Fingerprints) -> dict[str, str]:
-    return {n: fp.of(shared[n]) if n in shared else _ABSENT for n in names}
-
-
-def _unchanged(
-    entry: _Built, firm: FirmData, shared: dict[str, Any], on: dt.date, fp: Fingerprints
-) -> bool:
-    if not entry.read.unchanged(firm, on):
-        return False
-    if entry.listed and set(shared) != set(entry.shared):
-        return False
-    try:
-        return _digests(shared, set(entry.shared), fp) == entry.shared
-    except Unfingerprintable:
-        return False
 
 
 def _article_page(article: dict[str, Any]) -> PageSpec:

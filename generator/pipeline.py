@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
-import functools
-import gc
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import public_holidays
 from generator.audience import (
     Audience,
     Secret,
+    SecretScanner,
     mark_restricted,
-    scanner_for,
     secrets,
-    skipping_clean,
     visible,
 )
 from generator.bundle import bundle_files, bundle_name, write_zip
 from generator.checks import CheckContext, Finding, run_checks
-from generator.checks.core import RuleMemo, today
+from generator.checks.core import today
 from generator.checks.waivers import apply_waivers
 from generator.compliance import compliance_view
 from generator.editions import edition_issues
@@ -44,11 +38,9 @@ from generator.errors import (
 )
 from generator.exports import searchable_text, static_files
 from generator.guards import SiteScan, scan_site
-from generator.incremental import PageMemo, Session, code_digest, tree_digest
 from generator.load import ParseCache, SourceMap, load_firm
-from generator.memo import IdentityMemo
 from generator.model import FirmData
-from generator.pages import NavSection, PlanMemo, all_pages, plan
+from generator.pages import NavSection, all_pages, plan
 from generator.printbook import (
     PrintJob,
     Progress,
@@ -61,10 +53,10 @@ from generator.printbook import (
     render_pdf,
 )
 from generator.refs import IdIndex, check_refs, index_ids
-from generator.render import HandbookEnv, make_env, render, render_named, template_names
+from generator.render import HandbookEnv, make_env, render
 from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
-from generator.validate import ValidationMemo, build_model
+from generator.validate import build_model
 from generator.vendors import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
 
@@ -92,60 +84,17 @@ class Loaded:
         return sorted_issues([*self.issues, *(f.to_issue() for f in self.findings)])
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one run of the pipeline.
-
-    A run makes millions of short-lived objects, freed by reference counting as it goes; the
-    collector would meanwhile walk the whole heap (parse cache, page memo) again and again, for
-    up to a third of a warm regeneration. It collects as usual once the run is over, unless it
-    was paused before (``cli.process_main`` pauses it for a process that ends after one run).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-@dataclass
-class StageMemos:
-    """What one run of a long-lived process (``handbook serve``) leaves for the next: validated
-    records (reused while their data is unchanged), by record their redacted copies and
-    references, and each rule's hits and each section builder's pages (reused while the records
-    they read are unchanged)."""
-
-    validated: ValidationMemo = field(default_factory=ValidationMemo)
-    redacted: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
-    references: IdentityMemo[Any, Any] = field(default_factory=IdentityMemo)
-    rules: RuleMemo = field(default_factory=RuleMemo)
-    plan: PlanMemo = field(default_factory=PlanMemo)
-
-    def next_run(self) -> None:
-        """Start a run (see ``IdentityMemo.next_run``)."""
-        self.redacted.next_run()
-        self.references.next_run()
-
-
-@collector_paused()
 def load_and_validate(
-    data_dir: Path,
-    audience: Audience = Audience.INTERNAL,
-    cache: ParseCache | None = None,
-    memos: StageMemos | None = None,
+    data_dir: Path, audience: Audience = Audience.INTERNAL, cache: ParseCache | None = None
 ) -> Loaded:
     """Load and validate ``data_dir``; raise DataError listing every error found.
 
     Checks judge the full data; the returned model is what ``audience`` may see. ``cache`` keeps
-    parsed files (see ``ParseCache``); ``memos`` keep records and what was found about them.
+    parsed files by their bytes (``handbook serve``).
     """
     shown = display_path(data_dir)
     raw, load_issues = load_firm(data_dir, cache)
-    if memos is not None:
-        memos.next_run()
-    firm, issues = build_model(raw, shown, memos.validated if memos is not None else None)
+    firm, issues = build_model(raw, shown)
     if load_issues:
         # A file that did not parse leaves sections missing: do not report those twice.
         issues = [i for i in issues if i.code != "missing-section"]
@@ -153,18 +102,16 @@ def load_and_validate(
     if firm is None:
         raise DataError(sorted_issues(issues))
     index, issues = index_ids(firm, raw.sources)
-    refs_memo = memos.references if memos is not None else None
-    issues += check_refs(firm, index, raw.sources, raw.section_files, refs_memo)
+    issues += check_refs(firm, index, raw.sources, raw.section_files)
     issues += check_vendor_data(firm, raw.sources)
     issues += edition_issues(firm, raw.sources)
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
     ctx = CheckContext(firm, raw.sources, today())
-    rules = memos.rules if memos is not None else None
-    findings, waiver_issues = apply_waivers(ctx, run_checks(ctx, rules))
+    findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
     issues += waiver_issues
-    seen = visible(firm, audience, memos.redacted if memos is not None else None)
+    seen = visible(firm, audience)
     if seen is not firm:
         index, _ = index_ids(seen, raw.sources)
     hidden = secrets(firm) if audience is Audience.INTERNAL else []
@@ -192,12 +139,8 @@ class Project:
     root: Path
     data_dir: Path
     audience: Audience = Audience.INTERNAL
-    # Parsed data files by content; ``at`` also keeps them on disk in ``.cache/yaml/``.
-    parse_cache: ParseCache = field(default_factory=ParseCache, compare=False, repr=False)
-    # Rendered pages by what they read; ``at`` also keeps them on disk in ``.cache/pages/``.
-    page_memo: PageMemo = field(default_factory=PageMemo, compare=False, repr=False)
-    # Records and what was found about them, from this process's last run (``serving``).
-    memos: StageMemos | None = field(default=None, compare=False, repr=False)
+    # Parsed data files by their bytes, for a process that regenerates again and again (serve).
+    parse_cache: ParseCache | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def at(
@@ -205,18 +148,11 @@ class Project:
     ) -> Project:
         """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
         data = data_dir if data_dir is not None else root / "firm_data"
-        cache = root / ".cache"
-        return cls(root, data, audience, ParseCache(cache / "yaml"), PageMemo(cache / "pages"))
+        return cls(root, data, audience)
 
     def serving(self) -> Project:
-        """The project for a process that regenerates again and again (``handbook serve``): it
-        keeps ``StageMemos`` between runs. A single run would only pay for recording them."""
-        return dataclasses.replace(self, memos=StageMemos())
-
-    @property
-    def read_only_cache(self) -> ParseCache:
-        """The same parse cache, read but never written (for commands that write nothing)."""
-        return ParseCache(self.parse_cache.folder, store=False)
+        """The project for ``handbook serve``: it keeps parsed files between regenerations."""
+        return dataclasses.replace(self, parse_cache=ParseCache())
 
     @property
     def _suffix(self) -> str:
@@ -280,39 +216,19 @@ class Generated:
 
 
 def render_pages(
-    project: Project,
-    loaded: Loaded,
-    extra: dict[str, Any] | None = None,
-    session: Session | None = None,
+    project: Project, loaded: Loaded, extra: dict[str, Any] | None = None
 ) -> tuple[list[NavSection], dict[str, str]]:
-    """Render every page in memory; report every template error, not just the first.
-
-    With a ``session`` (``page_session``), a page none of whose inputs changed since it was last
-    rendered is taken from the project's page memo (see ``incremental``); without one, every page
-    is rendered afresh.
-    """
+    """Render every page in memory; report every template error, not just the first."""
     view = compliance_view(loaded.firm, loaded.findings, loaded.today, loaded.data_dir)
-    memo = project.memos.plan if session is not None and project.memos is not None else None
     context = {"compliance": view, **(extra or {})}
-    fp = session.fp if session is not None else None  # pages learn how their values were made
-    sections = plan(loaded.firm, loaded.audience.value, context, memo, fp)
+    sections = plan(loaded.firm, loaded.audience.value, context)
     env = _template_env(project, loaded)
     rendered: dict[str, str] = {}
     problems: list[Issue] = []
     for spec in all_pages(sections):
-        context = {**spec.context, "title": spec.title}
         try:
-            if session is None:
-                rendered[spec.dest] = render(env, spec.candidates, context, spec.dest)
-            else:
-                rendered[spec.dest] = session.page(
-                    spec.dest,
-                    spec.candidates,
-                    context,
-                    functools.partial(render_named, env, spec.candidates, dest=spec.dest),
-                    functools.partial(template_names, env),
-                    spec.origin,
-                )
+            page_context = {**spec.context, "title": spec.title}
+            rendered[spec.dest] = render(env, spec.candidates, page_context, spec.dest)
         except TemplateError as exc:
             problems.extend(exc.issues)
     if problems:
@@ -321,33 +237,13 @@ def render_pages(
 
 
 def _load_project(project: Project) -> Loaded:
-    """``load_and_validate`` with the project's caches and memos."""
-    return load_and_validate(project.data_dir, project.audience, project.parse_cache, project.memos)
-
-
-def _render_reusing(project: Project, loaded: Loaded) -> tuple[list[NavSection], dict[str, str]]:
-    """``render_pages`` through the page memo, in one session."""
-    session = page_session(project, loaded)
-    sections, rendered = render_pages(project, loaded, session=session)
-    session.close(set(rendered))
-    return sections, rendered
+    return load_and_validate(project.data_dir, project.audience, project.parse_cache)
 
 
 def _template_env(project: Project, loaded: Loaded) -> HandbookEnv:
     cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
     return make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
-
-
-def page_session(project: Project, loaded: Loaded) -> Session:
-    """A run of the project's page memo, valid for the current code, templates and date style;
-    end it with ``Session.close`` and the pages of the handbook. Holiday tables are kept in
-    ``.cache/`` from now on as well."""
-    public_holidays.keep_in(project.root / ".cache")
-    style = loaded.firm.firm.date_style
-    key = f"{code_digest()}/{tree_digest(project.templates, project.overrides)}/{style}"
-    project.page_memo.open(key, loaded.audience.value)
-    return Session(project.page_memo, loaded.firm)
 
 
 @dataclass
@@ -367,7 +263,7 @@ def render_handbook(project: Project) -> RenderedHandbook:
     audience sees them (internal by default: no personal numbers, checked by the same guard).
     """
     loaded = _load_project(project)
-    sections, rendered = _render_reusing(project, loaded)
+    sections, rendered = render_pages(project, loaded)
     hand = read_tree(project.docs)
     # Files the pages link to that are made from data (e.g. drills.ics) travel as attachments.
     made = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
@@ -378,7 +274,6 @@ def render_handbook(project: Project) -> RenderedHandbook:
     return RenderedHandbook(loaded, sections, rendered, hand)
 
 
-@collector_paused()
 def generate(
     project: Project,
     loaded: Loaded | None = None,
@@ -386,13 +281,11 @@ def generate(
     *,
     with_pdf: bool = False,
     progress: Progress | None = None,
-    reuse: bool = True,
 ) -> Generated:
     """Validate the data, render all pages (and PDFs), then write only what changed.
 
     ``loaded`` skips validation when the caller already has it; ``extra`` joins the page context
-    (e.g. ``publication`` while publishing an edition). ``reuse=False`` renders every page afresh
-    instead of reusing unchanged ones (publishing does, as it parses every file afresh).
+    (e.g. ``publication`` while publishing an edition).
     """
     if loaded is None:
         loaded = _load_project(project)
@@ -400,26 +293,19 @@ def generate(
     if with_pdf:
         check_engine()
     context = {"downloads": downloads, **(extra or {})}
-    session = page_session(project, loaded) if reuse else None
-    sections, rendered = render_pages(project, loaded, context, session)
+    sections, rendered = render_pages(project, loaded, context)
     hand = read_tree(project.docs)
-    site_url = os.environ.get("SITE_URL") or None
-    if session is not None:
-        exported = session.call("static", static_files, site_url)
-    else:
-        exported = static_files(loaded.firm, site_url)
+    exported = static_files(loaded.firm, os.environ.get("SITE_URL") or None)
     clash = sorted(set(hand) & (set(rendered) | set(exported) | {EDITION_CSS}))
     if clash:
         raise OutputError([_clash_issue(project, name) for name in clash])
     if loaded.audience is Audience.RESTRICTED:
         hand = {name: mark_restricted(name, content) for name, content in hand.items()}
-    _guard_personal_data(project, loaded, rendered, hand, exported, session)
+    _guard_personal_data(project, loaded, rendered, hand, exported)
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
         files.update(_render_downloads(project, loaded, sections, rendered, progress))
-    if session is not None:
-        session.close(set(rendered))
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
@@ -465,28 +351,15 @@ def _guard_personal_data(
     rendered: dict[str, str],
     hand: dict[str, bytes],
     made: dict[str, bytes],
-    session: Session | None = None,
 ) -> None:
-    """Refuse to write an internal copy that still holds personal data (e.g. typed in free text).
-
-    With a ``session``, pages its memo found clean before, searched for the same secrets, are
-    not searched again; publishing and exports (no session) search every page.
-    """
+    """Refuse to write an internal copy that still holds personal data (e.g. typed in free text)."""
     problems: list[Issue] = []
     pages = {name: (project.docs / name, text) for name, text in rendered.items()}
     for name, content in {**made, **hand}.items():  # files made from the data (drills.ics), docs/
         pages[name] = (project.docs / name, searchable_text(name, content))
-    scanner = scanner_for(tuple(loaded.secrets))
-    scanner.forget_others({text for _, text in pages.values()})
-    memo = session.memo if session is not None else None
-    clean: set[str] = set()
-    find = (
-        scanner.find
-        if memo is None
-        else skipping_clean(scanner, memo.clean_texts(scanner.key), clean)
-    )
+    scanner = SecretScanner(loaded.secrets)
     for name, (source, text) in sorted(pages.items()):
-        for secret in find(text):
+        for secret in scanner.find(text):
             where = Location(display_path(source)) if name in hand else None
             problems.append(
                 error(
@@ -497,8 +370,6 @@ def _guard_personal_data(
                     "需要完整資料時請以 --audience restricted 建置限閱版。",
                 )
             )
-    if memo is not None:
-        memo.keep_clean(scanner.key, frozenset(clean))
     if problems:
         raise DataError(problems)
 
@@ -646,7 +517,7 @@ def pdf(
     """Render the handbook PDF (and a drill binder) into ``build/pdf/``; returns files and pages."""
     check_engine()
     loaded = _load_project(project)
-    sections, rendered = _render_reusing(project, loaded)
+    sections, rendered = render_pages(project, loaded)
     css = _print_css(project)
     outputs: list[tuple[Path, int]] = []
     for job in print_jobs(loaded, sections, rendered, drill, year):

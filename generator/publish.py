@@ -256,7 +256,7 @@ def _build_edition(
     site_url: str,
 ) -> None:
     """Render and build one edition into ``out`` with its record, snapshot and manifest."""
-    generate(project, loaded, {"publication": publication}, reuse=False)
+    generate(project, loaded, {"publication": publication})
     draft = loaded.firm.firm.edition.status != "approved"
     config = edition_config(project.build, publication.name, site_url, draft)
     build_site(config, out, project.user_dict, project.docs)

@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from generator.errors import Issue, error
 from generator.fields import Ref
 from generator.load import DataPath, SourceMap
-from generator.memo import IdentityMemo
 from generator.model import FirmData, Record, nesting_fields
 
 COLLECTION_LABELS = {
@@ -83,15 +82,10 @@ def check_refs(
     index: IdIndex,
     sources: SourceMap,
     section_files: dict[str, list[str]],
-    memo: IdentityMemo[Any, Any] | None = None,
 ) -> list[Issue]:
-    """Every reference field must name an existing record of its collection.
-
-    With a ``memo``, the references of a record seen by the memo's last run, at the same place,
-    are not looked for again.
-    """
+    """Every reference field must name an existing record of its collection."""
     issues: list[Issue] = []
-    for path, target, value in _all_references(firm, memo):
+    for path, target, value in _references(firm, ()):
         if any(index.get(c, value) for c in target.collections):
             continue
         issues.append(_dangling(path, target, value, index, sources, section_files))
@@ -133,26 +127,6 @@ def _dotted(path: DataPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
-
-
-def _all_references(
-    firm: FirmData, memo: IdentityMemo[Any, Any] | None
-) -> typing.Iterator[tuple[DataPath, Ref, str]]:
-    """Every reference of the model; record by record through ``memo`` when given."""
-    if memo is None:
-        yield from _references(firm, ())
-        return
-    for name in type(firm).model_fields:  # FirmData's own fields are sections, never references
-        value = getattr(firm, name)
-        places = enumerate(value) if isinstance(value, list) else [(None, value)]
-        for index, record in places:
-            if isinstance(record, BaseModel):
-                path = (name,) if index is None else (name, index)
-                yield from memo.get(record, functools.partial(_record_references, path=path), path)
-
-
-def _record_references(record: BaseModel, path: DataPath) -> tuple[tuple[DataPath, Ref, str], ...]:
-    return tuple(_references(record, path))
 
 
 def _references(node: Any, path: DataPath) -> typing.Iterator[tuple[DataPath, Ref, str]]:

@@ -8,7 +8,6 @@ import json
 import posixpath
 import re
 import sys
-import types
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -24,15 +23,11 @@ from jinja2 import (
     TemplateNotFound,
     TemplatesNotFound,
     TemplateSyntaxError,
-    meta,
-    nodes,
     pass_context,
 )
 from jinja2 import (
     TemplateError as JinjaError,
 )
-from jinja2.compiler import CodeGenerator, Frame
-from jinja2.idtracking import VAR_LOAD_RESOLVE
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from generator import phones
@@ -155,98 +150,8 @@ def _number(phone: Any) -> str:
 
 
 class HandbookEnv(ImmutableSandboxedEnvironment):
-    """The sandbox, with its attribute verdicts remembered.
-
-    Immutable: a template cannot change a list or dict it was given, so what one page renders
-    never depends on another page rendered before it (pages are reused by what they read).
-
-    Jinja's verdict depends only on the attribute name and the type of the object, and it is
-    asked on every attribute a template reads, so it is computed once per (type, name).
-    """
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self._verdicts: dict[tuple[type, str], bool] = {}
-        # (template name, source) → (names it may read, templates it refers to; None: chosen
-        # at render time), for ``template_names``: a partial is analysed once, not per page.
-        self.analyses: dict[tuple[str, str], Analysis] = {}
-        # The tree last parsed, with its name and source, until it is compiled (``_generate``).
-        self._parsed: tuple[nodes.Template, str | None, str] | None = None
-
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        self._parsed = (tree, name, source)
-        return tree
-
-    def _generate(
-        self,
-        source: nodes.Template,
-        name: str | None,
-        filename: str | None,
-        defer_init: bool = False,
-    ) -> str:
-        """Jinja's code generation, analysing the template for ``template_names`` on the way:
-        the names it may read are those its code looks up, so compiling and analysing a template
-        is one parse and one pass of the code generator, not two of each."""
-        generator = _ReadsRecorder(self, name, filename, None, defer_init, self.optimized)
-        generator.visit(source)
-        parsed, self._parsed = self._parsed, None
-        if parsed is not None and parsed[0] is source and parsed[1] is not None:
-            refs = tuple(meta.find_referenced_templates(source))
-            self.analyses[(parsed[1], parsed[2])] = (frozenset(generator.reads), refs)
-        code: str = generator.stream.getvalue()  # type: ignore[attr-defined]
-        return code
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        key = (type(obj), attr)
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
-        return verdict
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        """``obj.attribute`` as Jinja's sandbox gives it, without its ``str.format`` check for
-        values that are not methods (nearly every read: record fields, view values)."""
-        try:
-            value = getattr(obj, attribute)
-        except AttributeError:  # an item (``row.name`` of a dict), as the sandbox does
-            try:
-                return obj[attribute]
-            except (TypeError, LookupError):
-                return self.undefined(obj=obj, name=attribute)
-        if isinstance(value, _METHODS):  # may be ``str.format``: the sandbox wraps it
-            wrapped = self.wrap_str_format(value)
-            if wrapped is not None:
-                return wrapped
-        verdict = self._verdicts.get((type(obj), attribute))  # ``is_safe_attribute``, inlined
-        if verdict is None:
-            verdict = self.is_safe_attribute(obj, attribute, value)
-        if verdict:
-            return value
-        return self.unsafe_undefined(obj, attribute)
-
-
-_METHODS = (types.MethodType, types.BuiltinMethodType)
-
-# Context names a template may read, and the templates it refers to (None: chosen at render).
-Analysis = tuple[frozenset[str], tuple[str | None, ...]]
-
-
-class _ReadsRecorder(CodeGenerator):
-    """Jinja's code generator, also recording the context names the code looks up: what
-    ``jinja2.meta.find_undeclared_variables`` finds by running the code generator again. Its
-    ``enter_frame`` is that of ``jinja2.meta.TrackingCodeGenerator``, which cannot be used
-    itself: it throws the generated code away."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.reads: set[str] = set()
-
-    def enter_frame(self, frame: Frame) -> None:
-        super().enter_frame(frame)
-        for action, param in frame.symbols.loads.values():
-            if action == VAR_LOAD_RESOLVE and param not in self.environment.globals:
-                self.reads.add(param)
+    """The sandbox: templates cannot reach Python internals, nor change the values they are
+    given, so what one page renders never depends on another page rendered before it."""
 
 
 def make_env(
@@ -254,8 +159,8 @@ def make_env(
 ) -> HandbookEnv:
     """The Jinja environment: firm overrides first, then the defaults, plus ``default:`` names.
 
-    ``cache`` (an existing folder) keeps compiled templates between runs, keyed by the template's
-    file name and source, so an edited or overriding template is always recompiled.
+    ``cache`` (an existing folder) keeps compiled templates between runs (Jinja's bytecode cache,
+    keyed by the template's name and a checksum of its source).
     """
     loaders: list[Any] = []
     if overrides is not None and overrides.is_dir():
@@ -296,16 +201,9 @@ def render(
     env: SandboxedEnvironment, candidates: list[str], context: Mapping[str, Any], dest: str
 ) -> str:
     """Render the first template of ``candidates`` that exists; errors name template and page."""
-    return render_named(env, candidates, context, dest)[0]
-
-
-def render_named(
-    env: SandboxedEnvironment, candidates: list[str], context: Mapping[str, Any], dest: str
-) -> tuple[str, str]:
-    """``render``, also saying which template of ``candidates`` rendered the page."""
     try:
         template = env.select_template(candidates)
-        return template.render(**context, page_dest=dest), str(template.name)
+        return template.render(**context, page_dest=dest)
     except (TemplateNotFound, TemplatesNotFound) as exc:
         names = "、".join(candidates)
         issue = error("template-missing", f"找不到模板 {names}（產生頁面 {dest} 時）", None)
@@ -323,45 +221,6 @@ def render_named(
             _template_frame(exc),
         )
         raise TemplateError([issue]) from exc
-
-
-def template_names(env: HandbookEnv, name: str) -> frozenset[str] | None:
-    """Every context name that template ``name``, or a template it extends, includes or
-    imports, may read; None when one of those is chosen at render time, is missing or does not
-    parse (then any name may be).
-
-    ``page_dest``, read by the ``href`` filter, is not a template name: it is the page itself.
-    """
-    names: set[str] = set()
-    seen: set[str] = set()
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            read, refs = _analysis(env, current)
-        except (TemplateNotFound, TemplateSyntaxError):  # e.g. ``include … ignore missing``
-            return None
-        names.update(read)
-        for ref in refs:
-            if ref is None:
-                return None
-            todo.append(ref)
-    return frozenset(names)
-
-
-def _analysis(env: HandbookEnv, name: str) -> Analysis:
-    """The names one template reads and the templates it refers to (its own text only); known
-    already when the template was compiled in this process (``HandbookEnv._generate``), else
-    compiled to source just for that (e.g. its code came from the bytecode cache)."""
-    source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
-    found = env.analyses.get((name, source))
-    if found is None:
-        env.compile(source, name, raw=True)
-        found = env.analyses[(name, source)]
-    return found
 
 
 def _shown(filename: str) -> str:

@@ -49,90 +49,14 @@ _BOUNDS = {
 }
 
 
-class ValidationMemo:
-    """The last run's raw sections and what they validated to, for ``handbook serve``.
-
-    A record whose raw data is the same as last time, at the same place in its section, is the
-    same (frozen) record object again, not validated again: an edit validates only the records
-    it touched, and later stages can remember work by record (``memo.IdentityMemo``).
-    """
-
-    def __init__(self) -> None:
-        self.sections: dict[str, tuple[Any, Any]] = {}  # name → (raw value, validated value)
-
-    def reuse(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, set[int] | bool]]:
-        """``data`` with last run's records in place of unchanged raw ones, and which those are
-        (indexes of a list section, or True for a whole section)."""
-        mixed = dict(data)
-        reused: dict[str, set[int] | bool] = {}
-        for name, value in data.items():
-            previous = self.sections.get(name)
-            if previous is None:
-                continue
-            old_raw, old_model = previous
-            if isinstance(value, list) and isinstance(old_raw, list):
-                same = {
-                    i
-                    for i, (new, old) in enumerate(zip(value, old_raw, strict=False))
-                    if _same(new, old)
-                }
-                if same:
-                    mixed[name] = [old_model[i] if i in same else v for i, v in enumerate(value)]
-                    reused[name] = same
-            elif _same(value, old_raw):
-                mixed[name], reused[name] = old_model, True
-        return mixed, reused
-
-    def remember(self, data: dict[str, Any], firm: FirmData) -> None:
-        """Keep this run's raw sections and their records for the next run."""
-        self.sections = {name: (value, getattr(firm, name)) for name, value in data.items()}
-
-
-_EXACT = (str, int, bool, type(None))  # equal means the same to validation
-
-
-def _same(new: Any, old: Any) -> bool:
-    """Raw values the same to validation: equal in type and content, and beyond what ``==``
-    sees (``-0.0`` and ``0.0``; one instant in two time zones)."""
-    if new is old:
-        return True
-    kind = type(new)
-    if kind is not type(old):
-        return False
-    if kind is dict:
-        return list(new) == list(old) and all(_same(v, old[k]) for k, v in new.items())
-    if kind is list:
-        return len(new) == len(old) and all(_same(a, b) for a, b in zip(new, old, strict=True))
-    if kind in _EXACT:
-        return bool(new == old)
-    return bool(new == old) and repr(new) == repr(old)
-
-
-def build_model(
-    raw: RawFirm, data_dir_shown: str, memo: ValidationMemo | None = None
-) -> tuple[FirmData | None, list[Issue]]:
-    """Validate the merged data; on failure return None and one Issue per problem.
-
-    With a ``memo``, records unchanged since the memo's last run are taken from it as they are.
-    """
-    data, reused = memo.reuse(raw.data) if memo is not None else (raw.data, {})
+def build_model(raw: RawFirm, data_dir_shown: str) -> tuple[FirmData | None, list[Issue]]:
+    """Validate the merged data; on failure return None and one Issue per problem."""
     try:
-        firm = FirmData.model_validate(data)
+        firm = FirmData.model_validate(raw.data)
     except ValidationError as exc:
         return None, [_to_issue(err, raw, data_dir_shown) for err in exc.errors()]
     for name in FirmData.model_fields:
-        done = reused.get(name, False)
-        value = getattr(firm, name)
-        if done is True:
-            continue
-        if isinstance(value, list) and done:
-            for index, item in enumerate(value):
-                if index not in done:
-                    _remember_paths(item, (name, index))
-        else:
-            _remember_paths(value, (name,))
-    if memo is not None:
-        memo.remember(raw.data, firm)
+        _remember_paths(getattr(firm, name), (name,))
     return firm, []
 
 

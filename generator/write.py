@@ -8,10 +8,9 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from generator.errors import Location, OutputError, display_path, error
 
@@ -48,25 +47,6 @@ def write_if_changed(path: Path, content: bytes) -> bool:
     except OSError as exc:
         raise _io_error(path, exc) from exc
     return True
-
-
-def store_cache(path: Path, content: bytes) -> bool:
-    """Write a cache file atomically, making its folder when missing; False when it could not be
-    written (a cache that is not kept costs only time)."""
-    try:
-        _replace_in_folder(path, content)
-    except OSError:
-        return False
-    return True
-
-
-def read_cache(path: Path, loads: Callable[[bytes], Any]) -> Any:
-    """A cache file written by ``store_cache``, as ``loads`` makes it; None when it is missing or
-    damaged (a cache that cannot be read costs only time)."""
-    try:
-        return loads(path.read_bytes())
-    except Exception:
-        return None
 
 
 def _replace_in_folder(path: Path, content: bytes) -> None:

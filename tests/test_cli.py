@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import socket
@@ -17,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main, process_main
 from generator.errors import DataError
 
 BIN = Path(sys.executable).parent
@@ -65,24 +63,6 @@ def test_a_command_started_with_its_output_closed_still_succeeds(minimal_project
     done = subprocess.run(["sh", "-c", script], cwd=minimal_project, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-
-
-def test_only_one_run_processes_leave_the_cyclic_collector_off(
-    minimal_project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """``check`` and ``generate`` as a whole process end right after the pipeline's one run, so
-    the collector it paused stays off; as a call from other code, or for commands that go on
-    (``build`` runs MkDocs, ``serve`` runs for hours), it is on again afterwards."""
-    monkeypatch.chdir(minimal_project)
-    try:
-        assert process_main(["check"]) == 0
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-    assert main(["check"]) == 0
-    assert gc.isenabled()
-    assert process_main(["schema", "--out", str(minimal_project / "s.json")]) == 0
-    assert gc.isenabled()
 
 
 def test_no_traceback_without_debug(minimal_project: Path) -> None:

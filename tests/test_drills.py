@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 
-from generator import public_holidays
 from generator.drills import (
     MarketCalendar,
     default_steps,
@@ -77,99 +74,6 @@ def test_public_holiday_comes_from_the_holidays_library() -> None:
     # 國慶日補假 falls on a Friday: a holiday, hence not a trading day and no trading-hours flag
     assert [f.code for f in flags] == ["holiday"]
     assert "國慶日" in flags[0].message
-
-
-@pytest.fixture
-def fresh_holidays(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``public_holidays`` with no table made or read yet and no file, restored afterwards."""
-    monkeypatch.setattr(public_holidays, "_made", {})
-    monkeypatch.setattr(public_holidays, "_kept", {})
-    monkeypatch.setattr(public_holidays, "_folder", None)
-    return public_holidays
-
-
-def _stored(folder: Path) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((folder / "holidays.json").read_text(encoding="utf-8"))
-    return result
-
-
-def _restart(module: Any) -> None:
-    """As a new process: nothing made or read yet."""
-    module._made, module._kept, module._folder = {}, {}, None
-
-
-def test_holiday_tables_are_kept_in_the_cache_and_read_back(
-    tmp_path: Path, fresh_holidays: Any
-) -> None:
-    fresh_holidays.keep_in(tmp_path)
-    library = fresh_holidays.names(2026)
-    assert library[dt.date(2026, 10, 10)] == "國慶日"
-    stored = _stored(tmp_path)
-    assert stored["query"] == {
-        "library": f"holidays {metadata.version('holidays')}",
-        "country": "TW",
-        "language": "zh_TW",
-    }
-    assert stored["years"]["2026"]["2026-10-10"] == "國慶日"
-    # A later process reads the file instead of the library: an entry only the file has shows it.
-    stored["years"]["2026"]["2026-12-31"] = "測試用"
-    (tmp_path / "holidays.json").write_text(json.dumps(stored), encoding="utf-8")
-    _restart(fresh_holidays)
-    fresh_holidays.keep_in(tmp_path)
-    assert fresh_holidays.names(2026)[dt.date(2026, 12, 31)] == "測試用"
-    assert fresh_holidays._made == {}  # the library was not asked
-
-
-def test_a_new_year_is_written_once(
-    tmp_path: Path, fresh_holidays: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    writes: list[Path] = []
-    monkeypatch.setattr(public_holidays, "store_cache", lambda path, _: writes.append(path))
-    fresh_holidays.keep_in(tmp_path)
-    for day in range(1, 29):
-        fresh_holidays.names(2026).get(dt.date(2026, 2, day))
-    assert writes == [tmp_path / "holidays.json"]
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda s: '{"years": {"2026": ',  # cut short
-        lambda s: "[" * 200_000,  # nested too deep to read
-        lambda s: json.dumps({**s, "query": {**s["query"], "library": "holidays 0.1"}}),
-        lambda s: json.dumps({**s, "query": {**s["query"], "language": "en_US"}}),
-        lambda s: json.dumps({**s, "years": {"2026": {}}}),  # an empty year
-        lambda s: json.dumps({**s, "years": {"2026": {"2025-10-10": "國慶日"}}}),  # wrong year
-    ],
-)
-def test_a_holiday_file_that_is_damaged_or_for_another_query_is_rebuilt(
-    tmp_path: Path, fresh_holidays: Any, damage: Callable[[dict[str, Any]], str]
-) -> None:
-    fresh_holidays.keep_in(tmp_path)
-    library = fresh_holidays.names(2026)
-    (tmp_path / "holidays.json").write_text(damage(_stored(tmp_path)), encoding="utf-8")
-    _restart(fresh_holidays)
-    fresh_holidays.names(2025)  # asked for before the folder was named: written when it is
-    fresh_holidays.keep_in(tmp_path)
-    assert fresh_holidays.names(2026) == library
-    assert set(_stored(tmp_path)["years"]) == {"2025", "2026"}
-
-
-def test_holiday_tables_of_one_folder_are_not_used_for_another(
-    tmp_path: Path, fresh_holidays: Any
-) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
-    fresh_holidays.keep_in(first)
-    fresh_holidays.names(2026)
-    stored = _stored(first)
-    del stored["years"]["2026"]["2026-10-10"]  # edited by hand: 國慶日 gone
-    (first / "holidays.json").write_text(json.dumps(stored), encoding="utf-8")
-    _restart(fresh_holidays)
-    fresh_holidays.keep_in(first)
-    assert dt.date(2026, 10, 10) not in fresh_holidays.names(2026)
-    fresh_holidays.keep_in(second)
-    assert fresh_holidays.names(2026)[dt.date(2026, 10, 10)] == "國慶日"
-    assert "2026-10-10" in _stored(second)["years"]["2026"]
 
 
 def test_exchange_closure_and_blackout_come_from_the_firm() -> None:

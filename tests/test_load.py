@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args
 
+import pytest
 from pydantic import BaseModel
 
+from generator import load
 from generator.errors import Location
 from generator.load import ParseCache, load_firm
 from generator.model import FirmData, Record, nesting_fields
@@ -77,49 +79,38 @@ def test_every_broken_file_is_reported(tmp_path: Path) -> None:
     assert raw.data == {"people": []}
 
 
-def test_parse_cache_gives_the_same_data_and_reparses_only_edited_files(tmp_path: Path) -> None:
+def test_parse_cache_gives_the_same_data_and_reparses_only_edited_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = {
         "a.yaml": "drills:\n  - id: one\n    date: 2025-01-02\n",
         "b.yaml": "drills:\n  - id: two\n    title: x\n",
         "c.yaml": "sites: [\n",  # broken: its issue comes from the cache too
     }
     data = write(tmp_path / "d", files)
-    folder = tmp_path / "cache"
     fresh, fresh_issues = load_firm(data)
-    first = ParseCache(folder)
-    load_firm(data, first)
-    assert sorted(Path(p).name for p in first.parsed) == ["a.yaml", "b.yaml", "c.yaml"]
+    cache = ParseCache()
+    load_firm(data, cache)
+    parsed: list[str] = []
+    parse = load._parse_file
 
-    again = ParseCache(folder)  # a new process: entries come from disk
-    raw, issues = load_firm(data, again)
-    assert again.parsed == []
-    assert raw.data == fresh.data
-    assert raw.sources == fresh.sources
-    assert raw.section_files == fresh.section_files
-    assert issues == fresh_issues
+    def counting(shown: str, content: bytes) -> Any:
+        parsed.append(Path(shown).name)
+        return parse(shown, content)
 
-    write(data, {"b.yaml": "drills:\n  - id: two\n    title: y\n"})
-    raw, _ = load_firm(data, again)
-    assert [Path(p).name for p in again.parsed] == ["b.yaml"]
-    assert raw.data["drills"][1]["title"] == "y"
-    # One entry per file: the edit replaced the old entry of b.yaml.
-    assert len(list(folder.glob("*.pickle"))) == 3
-
-
-def test_parse_cache_survives_damaged_entries_and_read_only_use(tmp_path: Path) -> None:
-    data = write(tmp_path / "d", {"a.yaml": "sites:\n  - id: hq\n"})
-    folder = tmp_path / "cache"
-    reader = ParseCache(folder, store=False)
-    load_firm(data, reader)
-    assert not folder.exists()  # store=False never writes
-    load_firm(data, ParseCache(folder))
-    for entry in folder.glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
-    cache = ParseCache(folder)
+    monkeypatch.setattr(load, "_parse_file", counting)
     raw, issues = load_firm(data, cache)
-    assert issues == []
-    assert raw.data == {"sites": [{"id": "hq"}]}
-    assert [Path(p).name for p in cache.parsed] == ["a.yaml"]
+    assert parsed == []
+    assert (raw.data, raw.sources, raw.section_files) == (
+        fresh.data,
+        fresh.sources,
+        fresh.section_files,
+    )
+    assert issues == fresh_issues
+    write(data, {"b.yaml": "drills:\n  - id: two\n    title: y\n"})
+    raw, _ = load_firm(data, cache)
+    assert parsed == ["b.yaml"]
+    assert raw.data["drills"][1]["title"] == "y"
 
 
 def _records(

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from generator import pages
-from generator.model import FirmData
 from generator.pages import (
     NavSection,
     PageSpec,
-    PlanMemo,
     all_pages,
     article_title,
     plan,
@@ -57,43 +50,3 @@ def test_system_view_accumulates_step_minutes(tmp_path: Path) -> None:
 
 def _by_dest(sections: list[NavSection]) -> dict[str, PageSpec]:
     return {page.dest: page for page in all_pages(sections)}
-
-
-def test_the_plan_memo_gives_the_same_views_with_the_current_shared_context(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    firm = load_and_validate(FIRMS / "minimal").firm
-    memo = PlanMemo()
-    first = _by_dest(plan(firm, "internal", {"compliance": None}, memo))
-    again = _by_dest(plan(firm, "internal", {"compliance": None, "marker": 1}, memo))
-    assert again.keys() == first.keys()
-    system, glossary = again["systems/oms.md"], again["glossary.md"]
-    assert system.context["steps"] is first["systems/oms.md"].context["steps"]  # not rebuilt
-    assert system.context["marker"] == glossary.context["marker"] == 1  # the shared context now
-    assert again == _by_dest(plan(firm, "internal", {"compliance": None, "marker": 1}))
-    monkeypatch.setenv("BCP_TODAY", "2031-01-01")  # a builder may show today's date
-    later = _by_dest(plan(firm, "internal", {"compliance": None, "marker": 1}, memo))
-    assert later["systems/oms.md"].context["steps"] is not system.context["steps"]
-
-
-def test_the_plan_memo_runs_a_builder_again_when_a_shared_name_it_read_changes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def numbered(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-        title = f"第 {shared['number']} 版"  # read by the builder itself
-        own = {"publication": None}  # its own value wins over the shared one, even if equal
-        return [NavSection("", [PageSpec("n.md", title, ["n.md.j2"], own)])]
-
-    def listing(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-        names = "、".join(sorted(shared))  # lists every shared name
-        return [NavSection("", [PageSpec("all.md", names, ["all.md.j2"])])]
-
-    monkeypatch.setattr(pages, "SECTION_BUILDERS", [numbered, listing])
-    firm = load_and_validate(FIRMS / "minimal").firm
-    memo = PlanMemo()
-    first = _by_dest(plan(firm, extra={"number": 1}, memo=memo))
-    assert first["n.md"].title == "第 1 版" and "number" in first["all.md"].title
-    again = _by_dest(plan(firm, extra={"number": 2, "publication": "P", "x": 0}, memo=memo))
-    assert again["n.md"].title == "第 2 版" and again["n.md"].context["publication"] is None
-    assert again["n.md"].context["x"] == 0  # the shared context of this run
-    assert "x" in again["all.md"].title  # a new name: the listing is made again

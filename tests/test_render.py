@@ -7,10 +7,9 @@ from pathlib import Path
 
 import markdown
 import pytest
-from jinja2 import meta
 
 from generator.errors import TemplateError
-from generator.render import Md, escape_md, make_env, render, template_names
+from generator.render import Md, escape_md, make_env, render
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -166,38 +165,3 @@ def test_dates_follow_the_firm_date_style(tmp_path: Path) -> None:
         == "民國115年1月15日\n"
     )
     assert render(make_env(templates, None, "iso"), ["p.md.j2"], {"d": day}, "p") == "2026-01-15\n"
-
-
-def test_compiling_a_template_finds_the_names_jinja_finds_by_analysing_it() -> None:
-    """``HandbookEnv.compile`` records what each template reads while compiling it; for every
-    shipped template that is what ``jinja2.meta`` finds by parsing and analysing it apart."""
-    templates = REPO / "templates"
-    names = sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2"))
-    compiled = make_env(templates, None, "iso")
-    for name in names:
-        compiled.get_template(name)
-    assert len(compiled.analyses) == len(names)
-    apart = make_env(templates, None, "iso")
-    for name in names:
-        source = templates.joinpath(name).read_text(encoding="utf-8")
-        tree = apart.parse(source, name)
-        expected = (
-            frozenset(meta.find_undeclared_variables(tree)),
-            tuple(meta.find_referenced_templates(tree)),
-        )
-        assert compiled.analyses[(name, source)] == expected, name
-        assert template_names(compiled, name) == template_names(apart, name), name
-    assert not apart.analyses.keys() - compiled.analyses.keys()
-
-
-def test_a_template_compiled_from_cache_is_still_analysed(tmp_path: Path) -> None:
-    templates = tree(
-        tmp_path / "t", {"p.md.j2": "{% include 'q.md.j2' %}{{ a }}\n", "q.md.j2": "{{ b }}"}
-    )
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    make_env(templates, None, "iso", cache).get_template("p.md.j2")
-    env = make_env(templates, None, "iso", cache)  # a later process: bytecode from the cache
-    env.get_template("p.md.j2")
-    assert not env.analyses
-    assert template_names(env, "p.md.j2") == {"a", "b"}

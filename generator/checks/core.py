@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import Issue, Location, Severity
 from generator.load import DataPath, SourceMap
-from generator.memo import RecordsRead, run_recorded
 from generator.model import FirmData, Record, Waiver
 
 CATEGORIES = ("1", "2", "foreign")
@@ -186,43 +185,13 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def run_checks(ctx: CheckContext, memo: RuleMemo | None = None) -> list[Finding]:
-    """Run every rule; findings sorted by file and line. ``memo``: see ``RuleMemo``."""
+def run_checks(ctx: CheckContext) -> list[Finding]:
+    """Run every rule; findings sorted by file and line."""
     category = str(ctx.firm.firm.category.value)
     findings = [
-        _finding(ctx, r, hit, r.severity_for(category))
-        for r in all_rules()
-        for hit in (_hits(ctx, r) if memo is None else memo.hits(ctx, r))
+        _finding(ctx, r, hit, r.severity_for(category)) for r in all_rules() for hit in r.check(ctx)
     ]
     return sorted(findings, key=lambda f: (f.to_issue().sort_key(), f.rule.id))
-
-
-def _hits(ctx: CheckContext, r: Rule) -> Iterator[Hit]:
-    yield from r.check(ctx)
-
-
-class RuleMemo:
-    """Each rule's hits from the last run, with the sections of the data the rule read.
-
-    A rule sees only ``ctx.firm`` and ``ctx.today``. While the day is the same and every record
-    of the sections it read is the same object as last time (``handbook serve`` keeps unchanged
-    records: ``validate.ValidationMemo``), its hits are taken as they are; their locations are
-    looked up afresh, since lines move when a file is edited.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[RecordsRead, list[Hit]]] = {}
-
-    def hits(self, ctx: CheckContext, r: Rule) -> list[Hit]:
-        """The hits of ``r`` on ``ctx``, reused when nothing the rule read has changed."""
-        entry = self._entries.get(r.id)
-        if entry is not None and entry[0].unchanged(ctx.firm, ctx.today):
-            return entry[1]
-        found, read = run_recorded(
-            ctx.firm, lambda firm: list(r.check(replace(ctx, firm=firm))), ctx.today
-        )
-        self._entries[r.id] = (read, found)
-        return found
 
 
 def _finding(ctx: CheckContext, r: Rule, hit: Hit, severity: Severity) -> Finding:
