@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.checks import CheckContext, run_checks
-from generator.checks.core import today
-from generator.checks.waivers import apply_waivers
+from generator.compliance.registry import run_checks
+from generator.compliance.rule import CheckContext, today
+from generator.compliance.waivers import apply_waivers
 from generator.pipeline import load_and_validate
 
 

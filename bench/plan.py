@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from generator.drills.planner import plan, plan_yaml
 from generator.model import FirmData
 from generator.pipeline import load_and_validate
-from generator.planner import plan, plan_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator import __version__
 from generator.audience import Audience
-from generator.checks.core import today
+from generator.compliance.rule import today
+from generator.editions.publish import DEFAULT_SITE_URL
 from generator.errors import (
     DataError,
     ExitCode,
@@ -25,7 +26,7 @@ from generator.errors import (
     error,
     sorted_issues,
 )
-from generator.exports.wiki import FLAVORS, default_folder
+from generator.exports.wiki.layout import FLAVORS, default_folder
 from generator.pipeline import (
     Generated,
     Loaded,
@@ -38,10 +39,9 @@ from generator.pipeline import (
 )
 from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
-from generator.publish import DEFAULT_SITE_URL
 
 if TYPE_CHECKING:
-    from generator.exports.confluence_publish import Step
+    from generator.exports.wiki.confluence_publish import Step
 
 # Each command imports what only it needs when it runs (exports, publishing, the planner, the
 # machine-readable reports), so ``generate`` and ``check`` start quickly.
@@ -174,7 +174,7 @@ def _exit_for(issues: Sequence[Issue], strict: bool) -> int:
 
 
 def _cmd_check_machine(project: Project, strict: bool, fmt: str) -> int:
-    from generator.checks.report import json_report, sarif_report
+    from generator.compliance.report import json_report, sarif_report
 
     shown = display_path(project.data_dir)
     try:
@@ -292,8 +292,8 @@ def _cmd_schema(out: Path | None) -> int:
 
 
 def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
-    from generator.planner import plan as plan_drills
-    from generator.planner import plan_yaml
+    from generator.drills.planner import plan as plan_drills
+    from generator.drills.planner import plan_yaml
 
     if not 1 <= years <= 20:
         print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)
@@ -310,7 +310,7 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
 
 
 def _cmd_export_wiki(project: Project, args: argparse.Namespace) -> int:
-    from generator.exports.commands import export_wiki_command
+    from generator.exports.wiki.commands import export_wiki_command
 
     if args.out is None and args.push is None:
         raise UsageError([error("wiki-target", "請指定 --out DIR 或 --push GIT_URL（可同時指定）")])
@@ -339,8 +339,8 @@ ACTIONS = {"create": "建立", "update": "更新", "unchanged": "不變"}
 
 
 def _cmd_publish_confluence(project: Project, args: argparse.Namespace) -> int:
-    from generator.exports.commands import publish_confluence_command
-    from generator.exports.confluence_publish import Target
+    from generator.exports.wiki.commands import publish_confluence_command
+    from generator.exports.wiki.confluence_publish import Target
 
     token = os.environ.get(args.token_env, "")
     if not token:
@@ -371,7 +371,7 @@ def _print_plan(steps: Sequence[Step], dry_run: bool) -> None:
 
 
 def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
-    from generator.publish import PublishOptions, publish_to_dir, publish_to_git
+    from generator.editions.publish import PublishOptions, publish_to_dir, publish_to_git
 
     options = PublishOptions(args.replace, args.reason, args.site_url)
     if args.push and not args.remote:
@@ -393,7 +393,7 @@ def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
-    from generator.publish import diff_editions
+    from generator.editions.publish import diff_editions
 
     repo = args.repo or project.root
     first, second, lines = diff_editions(args.first, args.second, args.to, repo, args.branch)
@@ -404,7 +404,7 @@ def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(project: Project, args: argparse.Namespace) -> int:
-    from generator.publish import verify_dir, verify_git
+    from generator.editions.publish import verify_dir, verify_git
 
     if args.to is not None:
         issues, count = verify_dir(args.to)

@@ -1,88 +1,27 @@
-"""Decide which pages the handbook has, which template renders each, and with what data."""
+"""Decide which pages the handbook has, which template renders each, and with what data: the\ncore handbook's own pages, and every feature's section builder."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from generator.compliance.views import compliance_sections
+from generator.contacts.trees import contact_sections
+from generator.drills.pages import drill_sections
+from generator.editions.history import edition_sections
 from generator.model import FirmData, Role, System, Team
-
-ARTICLE_SLUGS = {
-    1: "purpose",
-    2: "definitions",
-    3: "drills",
-    4: "organisation",
-    5: "backup",
-    6: "data-centres",
-    7: "emergency-response",
-    8: "training",
-    9: "outsourcing",
-    10: "enactment",
-}
-CHINESE_NUMBERS = "一二三四五六七八九十"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """One page: where it goes, which templates may render it, and its data."""
-
-    dest: str
-    title: str
-    candidates: list[str]
-    context: dict[str, Any] = field(default_factory=dict)
-    section: str = ""
-
-
-@dataclass(frozen=True)
-class NavLink:
-    """A link to another page (its title and where it goes), for pages that list pages."""
-
-    dest: str
-    title: str
-
-
-@dataclass(frozen=True)
-class NavSection:
-    """A section of the site navigation; sections are shown by ascending ``order``."""
-
-    title: str
-    pages: list[PageSpec]
-    order: int = 100
-
-
-SectionBuilder = Callable[[FirmData, Mapping[str, Any]], list[NavSection]]
-
-
-@functools.cache
-def _package_yaml(name: str) -> Any:
-    text = resources.files("generator").joinpath("data", name).read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
-
-
-def rules() -> list[dict[str, Any]]:
-    """The articles of the rules, as shipped in ``generator/data/rules.yaml``."""
-    articles: list[dict[str, Any]] = _package_yaml("rules.yaml")["articles"]
-    return articles
-
-
-def glossary_terms() -> list[dict[str, Any]]:
-    """The glossary shipped with the generator (Art. 2 definitions and abbreviations)."""
-    keys = ("term", "abbr", "english", "definition", "source")
-    return [{k: t.get(k) for k in keys} for t in _package_yaml("glossary.yaml")["terms"]]
-
-
-def article_title(number: int) -> str:
-    """「第四條」 for 4."""
-    if number == 10:
-        return "第十條"
-    return f"第{CHINESE_NUMBERS[number - 1]}條"
+from generator.nav import (
+    ARTICLE_SLUGS,
+    NavLink,
+    NavSection,
+    PageSpec,
+    SectionBuilder,
+    article_title,
+)
+from generator.package_data import glossary_terms, rules
+from generator.vendors.pages import vendor_sections
 
 
 def _role_index(firm: FirmData) -> dict[str, tuple[Role, Team]]:
@@ -170,45 +109,14 @@ def handbook_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSect
     ]
 
 
-def vendor_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-    """Outsourcing (Art. 9): vendor overview, vendor pages, clause checklists."""
-    from generator.vendor_pages import vendor_sections as build  # imports this module
-
-    return build(firm, shared)
-
-
-def _drill_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-    from generator.drill_pages import drill_sections  # imports this module: import when used
-
-    return drill_sections(firm, shared)
-
-
-def _contact_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-    from generator.contacts import contact_sections
-
-    return contact_sections(firm, shared)
-
-
-# Each feature contributes its pages here; the order of NavSection.order decides the navigation.
-def _compliance_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-    from generator.compliance import compliance_sections  # imports pages: import late
-
-    return compliance_sections(firm, shared)
-
-
-def _edition_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection]:
-    from generator.editions import edition_sections  # editions builds on this module
-
-    return edition_sections(firm, shared)
-
-
+# Each feature contributes its pages here; NavSection.order decides the navigation.
 SECTION_BUILDERS: list[SectionBuilder] = [
     handbook_sections,
-    _compliance_sections,
+    compliance_sections,
     vendor_sections,
-    _drill_sections,
-    _contact_sections,
-    _edition_sections,
+    drill_sections,
+    contact_sections,
+    edition_sections,
 ]
 
 
@@ -249,8 +157,3 @@ def _article_page(article: dict[str, Any]) -> PageSpec:
         [f"pages/article-{number:02d}.md.j2", "pages/article.md.j2"],
         {"article": article, "heading": heading, "number": number},
     )
-
-
-def all_pages(sections: list[NavSection]) -> list[PageSpec]:
-    """The pages of every section, in navigation order."""
-    return [page for section in sections for page in section.pages]

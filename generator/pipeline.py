@@ -18,11 +18,11 @@ from generator.audience import (
     visible,
 )
 from generator.bundle import bundle_files, bundle_name, write_zip
-from generator.checks import CheckContext, Finding, run_checks
-from generator.checks.core import today
-from generator.checks.waivers import apply_waivers
-from generator.compliance import compliance_view
-from generator.editions import edition_issues
+from generator.compliance.registry import run_checks
+from generator.compliance.rule import CheckContext, Finding, today
+from generator.compliance.views import compliance_view
+from generator.compliance.waivers import apply_waivers
+from generator.editions.history import edition_issues
 from generator.errors import (
     DataError,
     GeneratorError,
@@ -36,12 +36,12 @@ from generator.errors import (
     error,
     sorted_issues,
 )
-from generator.exports import searchable_text, static_files
-from generator.guards import SiteScan, scan_site
+from generator.exports.files import searchable_text, static_files
 from generator.load import ParseCache, SourceMap, load_firm
 from generator.model import FirmData
-from generator.pages import NavSection, all_pages, plan
-from generator.printbook import (
+from generator.nav import NavSection, all_pages
+from generator.pages import plan
+from generator.printing.book import (
     PrintJob,
     Progress,
     assemble,
@@ -56,8 +56,9 @@ from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import HandbookEnv, make_env, render
 from generator.search import user_dictionary
 from generator.site import HandPage, build_site, engine_config, serve_site
+from generator.site_scan import SiteScan, scan_site
 from generator.validate import build_model
-from generator.vendors import check_vendor_data
+from generator.vendors.contracts import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
 
 

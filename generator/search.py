@@ -9,10 +9,9 @@ so that each is one token in the index and a query for it finds the pages that u
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 from generator.model import FirmData
-from generator.pages import glossary_terms
+from generator.package_data import glossary_terms, package_text
 
 # Runs of Han characters (and the 〇 numeral); names are cut at anything else, because the
 # search engine only segments Han text with jieba and splits the rest at its separator.
@@ -23,7 +22,7 @@ FREQUENCY = 2000
 
 def shipped_terms() -> list[str]:
     """BCP and securities terms shipped with the generator."""
-    text = resources.files("generator").joinpath("data", "search_terms.txt").read_text("utf-8")
+    text = package_text("search_terms.txt")
     words = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return [word for word in words if word]
 

@@ -22,7 +22,7 @@ import jinja2
 import jinja2.bccache
 
 from generator.errors import Issue, Location, OutputError, TemplateError, display_path, error
-from generator.pages import NavSection
+from generator.nav import NavSection
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.exports.confluence import _PageContext, standalone, storage_body
+from generator.exports.wiki.confluence import _PageContext, standalone, storage_body
 from tests.confluence_stub import Store, confluence_stub
 from tests.conftest import CliResult
 from tests.golden_tree import tree_of

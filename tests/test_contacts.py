@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from generator import phones
 from generator.audience import Audience, Secret, SecretScanner, visible
-from generator.exports import searchable_text
+from generator.exports.files import searchable_text
 from generator.model import Phone
 from generator.pipeline import Project, build, generate, load_and_validate
 from tests.conftest import EXAMPLE, make_project

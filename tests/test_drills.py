@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from generator.drills import (
+from generator.drills.planner import plan, plan_yaml
+from generator.drills.programme import (
     MarketCalendar,
     default_steps,
     drill_flags,
@@ -23,7 +24,6 @@ from generator.drills import (
 )
 from generator.model import Blackout, Closure, Drill, FirmData
 from generator.pipeline import Project, generate, load_and_validate
-from generator.planner import plan, plan_yaml
 from tests.conftest import EXAMPLE
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from generator.exports.ical import drills_calendar
+from generator.drills.ical import drills_calendar
 from generator.pipeline import load_and_validate
 from tests.conftest import EXAMPLE
 from tests.printing import is_a4, page_texts, print_to_pdf

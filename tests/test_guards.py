@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.guards import SiteScan, is_external, page_of, scan_site
+from generator.site_scan import SiteScan, is_external, page_of, scan_site
 from tests.conftest import REPO
 from tests.test_site import digest
 

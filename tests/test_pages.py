@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.pages import (
-    NavSection,
-    PageSpec,
-    all_pages,
-    article_title,
-    plan,
-    rules,
-    system_view,
-)
+from generator.nav import NavSection, PageSpec, all_pages, article_title
+from generator.package_data import rules
+from generator.pages import plan, system_view
 from generator.pipeline import load_and_validate
 from tests.conftest import FIRMS
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from generator.pages import rules
+from generator.package_data import rules
 from tests.conftest import EXAMPLE, make_project
 
 
@@ -102,7 +102,7 @@ def test_bookmarks_follow_the_navigation(printed: dict[str, Any]) -> None:
 
 
 def _article_headings() -> list[str]:
-    from generator.pages import article_title
+    from generator.nav import article_title
 
     return [f"{article_title(a['number'])} {a['title']}" for a in rules()]
 
@@ -143,7 +143,7 @@ def test_progress_and_missing_font_message(
     assert result.exit_code == 0
     assert "handbook：寫入 PDF（共" in result.stderr
     assert "已產生 build/pdf/handbook.pdf" in result.stdout
-    monkeypatch.setattr("generator.printbook._has_font", lambda family: False)
+    monkeypatch.setattr("generator.printing.book._has_font", lambda family: False)
     result = run_cli("pdf", cwd=minimal_project)
     assert result.exit_code == 4
     assert "error[pdf-font-missing]" in result.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.publish import PAUSE_ENV, PAUSE_MARKER_ENV
+from generator.editions.publish import PAUSE_ENV, PAUSE_MARKER_ENV
 from tests.conftest import CliResult
 from tests.editions_helpers import approve_2026_2, handbook_process, make_draft_2026_2, tree
 from tests.test_publish_git import GIT_ENV, git

@@ -13,7 +13,7 @@ import pytest
 
 from generator.model import Contract, Product, Vendor
 from generator.pipeline import load_and_validate
-from generator.vendors import (
+from generator.vendors.contracts import (
     add_months,
     cite,
     compare,
@@ -28,7 +28,7 @@ FIRM_CLAUSE_TITLE = "服務水準協議（SLA）及未達成之罰則"
 
 
 def catalogue_titles(project: Path) -> list[str]:
-    from generator.vendors import shipped_catalogue
+    from generator.vendors.contracts import shipped_catalogue
 
     return [c.title for c in shipped_catalogue()] + [FIRM_CLAUSE_TITLE]
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.exports.handbook import (
+from generator.exports.wiki.handbook import (
     GENERATED_NOTICE,
     plain_markdown,
     rewrite_links,
     split_abbreviations,
 )
-from generator.exports.wiki import MARK_BEGIN, MARK_END, WikiTree, page_name
+from generator.exports.wiki.layout import MARK_BEGIN, MARK_END, WikiTree, page_name
 from tests.conftest import CliResult
 from tests.golden_tree import check_tree, tree_of
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.checks import all_rules
-from generator.compliance import rule_anchor
+from generator.compliance.registry import all_rules
+from generator.compliance.views import rule_anchor
 from generator.pipeline import Project, generate
 from tests.test_cli_errors import apply_changes
 

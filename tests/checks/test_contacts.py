@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from generator.checks.contacts import months_before
+from generator.compliance.rules.contacts import months_before
 from tests.checks.test_bia import edit
 
 PEOPLE = """\

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from generator.checks import all_rules
+from generator.compliance.registry import all_rules
 from tests.test_cli_errors import apply_changes
 
 FOREIGN_ONLY = {"TSA-2.10-parent-standard"}
@@ -33,6 +33,6 @@ def test_example_with_one_defect_per_rule(
     fired = set(re.findall(r"^\S+ (?:error|warning|info)\[(TSA-[^\]]+)\]", result.stderr, re.M))
     # Outsourcing and contact rules have their own failing/passing fixtures
     # (tests/checks/test_outsourcing.py, test_contacts.py).
-    own_tests = ("generator.checks.outsourcing", "generator.checks.contacts")
+    own_tests = ("generator.compliance.rules.outsourcing", "generator.compliance.rules.contacts")
     pack = {r.id for r in all_rules() if r.check.__module__ not in own_tests}
     assert pack - fired == FOREIGN_ONLY

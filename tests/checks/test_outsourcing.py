@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator.vendors import shipped_catalogue
+from generator.vendors.contracts import shipped_catalogue
 
 VENDORS = """\
 vendors:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.checks import all_rules
+from generator.compliance.registry import all_rules
 from tests.conftest import EXAMPLE, FIRMS, make_project
 from tests.test_cli_errors import apply_changes
 
