@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from generator import phones
+from generator.errors import Issue, Location, error
 from generator.fields import Personal
 from generator.labels import label
 from generator.model import FirmData, Record, nesting_fields
@@ -203,6 +204,27 @@ def _field_secrets(owner: str, record: Record) -> list[Secret]:
             pattern = r"\s*".join(words)
             out.append(Secret(owner, marks[0].label, pattern, value.split()[0]))
     return out
+
+
+def personal_data_issues(
+    found: list[Secret], texts: dict[str, tuple[str, str | None]]
+) -> list[Issue]:
+    """One issue per secret found in the text of a page of the internal copy; ``texts`` maps a
+    page to its text and, for a hand-written page, the file shown in the message."""
+    scanner = SecretScanner(found)
+    problems: list[Issue] = []
+    for name, (text, source) in sorted(texts.items()):
+        for secret in scanner.find(text):
+            problems.append(
+                error(
+                    "personal-data",
+                    f"內部版頁面「{name}」含有{secret.owner}的個人資料（{secret.what}）",
+                    Location(source) if source is not None else None,
+                    "個人電話與住家地址只能寫在 people 的對應欄位，不要寫進說明文字；"
+                    "需要完整資料時請以 --audience restricted 建置限閱版。",
+                )
+            )
+    return problems
 
 
 RESTRICTED_BANNER = (

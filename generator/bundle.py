@@ -11,11 +11,15 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import Location, OutputError, display_path, error
 from generator.labels import label
 from generator.model import FirmData, Phone
+from generator.pipeline import Generated, build_checked, generate
+from generator.project import Project
+from generator.write import staged_dir
 
 MANIFEST = "SHA256SUMS"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -168,3 +172,27 @@ def write_zip(out: Path, top: str, files: Mapping[str, bytes]) -> None:
         shown = display_path(out)
         issue = error("io", f"無法寫入離線包「{shown}」：{exc.strerror or exc}", Location(shown))
         raise OutputError([issue]) from exc
+
+
+@dataclass
+class Bundled:
+    """The result of ``handbook bundle``."""
+
+    generated: Generated
+    path: Path
+    files: int
+    pdfs: list[str]
+
+
+def bundle(project: Project, out: Path | None = None) -> Bundled:
+    """Build the file:// profile into ``build/offline-site`` and pack it into one zip."""
+    result = generate(project)
+    with staged_dir(project.offline_site) as staging:
+        build_checked(project, result, staging, offline=True)
+    pdfs = sorted(project.pdf_dir.glob("*.pdf")) if project.pdf_dir.is_dir() else []
+    firm = result.loaded.firm
+    files = bundle_files(project.offline_site, firm, pdfs)
+    top = bundle_name(firm)
+    path = out if out is not None else project.build / f"{top}-offline.zip"
+    write_zip(path, top, files)
+    return Bundled(result, path, len(files), [p.name for p in pdfs])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from generator import __version__
 from generator.audience import Audience
+from generator.bundle import bundle
 from generator.compliance.rule import today
 from generator.editions.publish import DEFAULT_SITE_URL
 from generator.errors import (
@@ -30,15 +31,14 @@ from generator.exports.wiki.layout import FLAVORS, default_folder
 from generator.pipeline import (
     Generated,
     Loaded,
-    Project,
     build,
-    bundle,
     generate,
     json_schema,
     load_and_validate,
 )
 from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
+from generator.project import Project
 
 if TYPE_CHECKING:
     from generator.exports.wiki.confluence_publish import Step
@@ -371,7 +371,8 @@ def _print_plan(steps: Sequence[Step], dry_run: bool) -> None:
 
 
 def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
-    from generator.editions.publish import PublishOptions, publish_to_dir, publish_to_git
+    from generator.editions.publish import PublishOptions, publish_to_dir
+    from generator.editions.publish_git import publish_to_git
 
     options = PublishOptions(args.replace, args.reason, args.site_url)
     if args.push and not args.remote:
@@ -393,7 +394,7 @@ def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
-    from generator.editions.publish import diff_editions
+    from generator.editions.verify import diff_editions
 
     repo = args.repo or project.root
     first, second, lines = diff_editions(args.first, args.second, args.to, repo, args.branch)
@@ -404,7 +405,7 @@ def _cmd_diff(project: Project, args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(project: Project, args: argparse.Namespace) -> int:
-    from generator.editions.publish import verify_dir, verify_git
+    from generator.editions.verify import verify_dir, verify_git
 
     if args.to is not None:
         issues, count = verify_dir(args.to)

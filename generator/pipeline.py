@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
@@ -12,12 +11,11 @@ from typing import Any
 from generator.audience import (
     Audience,
     Secret,
-    SecretScanner,
     mark_restricted,
+    personal_data_issues,
     secrets,
     visible,
 )
-from generator.bundle import bundle_files, bundle_name, write_zip
 from generator.compliance.registry import run_checks
 from generator.compliance.rule import CheckContext, Finding, today
 from generator.compliance.views import compliance_view
@@ -31,7 +29,6 @@ from generator.errors import (
     OutputError,
     Severity,
     TemplateError,
-    UsageError,
     display_path,
     error,
     sorted_issues,
@@ -42,16 +39,15 @@ from generator.model import FirmData
 from generator.nav import NavSection, all_pages
 from generator.pages import plan
 from generator.printing.book import (
-    PrintJob,
     Progress,
     assemble,
-    binder_job,
     check_engine,
-    handbook_job,
     page_css,
     print_pages,
     render_pdf,
 )
+from generator.printing.jobs import download_list, named, print_css, print_jobs, render_downloads
+from generator.project import Project
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import HandbookEnv, make_env, render
 from generator.search import user_dictionary
@@ -131,79 +127,6 @@ def load_and_validate(
 
 # Running footer of printed site pages (edition, classification, page N of M), made from the data.
 EDITION_CSS = "assets/stylesheets/edition.css"
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a handbook project keeps its inputs and outputs."""
-
-    root: Path
-    data_dir: Path
-    audience: Audience = Audience.INTERNAL
-    # Parsed data files by their bytes, for a process that regenerates again and again (serve).
-    parse_cache: ParseCache | None = field(default=None, compare=False, repr=False)
-
-    @classmethod
-    def at(
-        cls, root: Path, data_dir: Path | None = None, audience: Audience = Audience.INTERNAL
-    ) -> Project:
-        """The project rooted at ``root``; data in ``root/firm_data`` unless given."""
-        data = data_dir if data_dir is not None else root / "firm_data"
-        return cls(root, data, audience)
-
-    def serving(self) -> Project:
-        """The project for ``handbook serve``: it keeps parsed files between regenerations."""
-        return dataclasses.replace(self, parse_cache=ParseCache())
-
-    @property
-    def _suffix(self) -> str:
-        # The restricted copy never shares a folder with the intranet copy.
-        return "" if self.audience is Audience.INTERNAL else f"-{self.audience.value}"
-
-    @property
-    def templates(self) -> Path:
-        """The default templates."""
-        return self.root / "templates"
-
-    @property
-    def overrides(self) -> Path:
-        """The firm's template overrides (same paths as ``templates/``)."""
-        return self.data_dir / "overrides"
-
-    @property
-    def docs(self) -> Path:
-        """Hand-written pages and assets."""
-        return self.root / "docs"
-
-    @property
-    def build(self) -> Path:
-        """Staging: generated Markdown, the engine config and the search dictionary."""
-        return self.root / f"build{self._suffix}"
-
-    @property
-    def site(self) -> Path:
-        """The built site."""
-        return self.root / f"site{self._suffix}"
-
-    @property
-    def offline_site(self) -> Path:
-        """The file:// profile of the site, staged for the offline bundle (never ``site/``)."""
-        return self.build / "offline-site"
-
-    @property
-    def pdf_dir(self) -> Path:
-        """PDFs of the handbook, when a print step has made them; the bundle includes them."""
-        return self.build / "pdf"
-
-    @property
-    def engine_config(self) -> Path:
-        """The generated MkDocs config that adds the navigation to ``mkdocs.yml``."""
-        return self.build / "mkdocs.yml"
-
-    @property
-    def user_dict(self) -> Path:
-        """The jieba user dictionary made from the firm's own names."""
-        return self.build / "jieba_user_dict.txt"
 
 
 @dataclass
@@ -306,7 +229,9 @@ def generate(
     files = {**hand, **{dest: text.encode("utf-8") for dest, text in rendered.items()}, **exported}
     files[EDITION_CSS] = f"@media print {{\n{page_css(loaded.firm)}}}\n".encode()
     if with_pdf:
-        files.update(_render_downloads(project, loaded, sections, rendered, progress))
+        css = print_css(project.overrides, project.templates)
+        pages = print_pages(sections, rendered)
+        files.update(render_downloads(loaded.firm, pages, css, project.build, progress))
     report = sync_tree(project.build / "docs", files)
     config = engine_config(sections, hand_pages(hand))
     write_if_changed(project.engine_config, config)
@@ -342,7 +267,7 @@ def build(
         if blocking:
             raise DataError(blocking)
     with staged_dir(project.site) as staging:
-        _build_checked(project, result, staging, offline=False)
+        build_checked(project, result, staging, offline=False)
     return result
 
 
@@ -354,28 +279,17 @@ def _guard_personal_data(
     made: dict[str, bytes],
 ) -> None:
     """Refuse to write an internal copy that still holds personal data (e.g. typed in free text)."""
-    problems: list[Issue] = []
-    pages = {name: (project.docs / name, text) for name, text in rendered.items()}
-    for name, content in {**made, **hand}.items():  # files made from the data (drills.ics), docs/
-        pages[name] = (project.docs / name, searchable_text(name, content))
-    scanner = SecretScanner(loaded.secrets)
-    for name, (source, text) in sorted(pages.items()):
-        for secret in scanner.find(text):
-            where = Location(display_path(source)) if name in hand else None
-            problems.append(
-                error(
-                    "personal-data",
-                    f"內部版頁面「{name}」含有{secret.owner}的個人資料（{secret.what}）",
-                    where,
-                    "個人電話與住家地址只能寫在 people 的對應欄位，不要寫進說明文字；"
-                    "需要完整資料時請以 --audience restricted 建置限閱版。",
-                )
-            )
+    texts: dict[str, tuple[str, str | None]] = {name: (t, None) for name, t in rendered.items()}
+    for name, content in made.items():  # files made from the data (drills.ics)
+        texts[name] = (searchable_text(name, content), None)
+    for name, content in hand.items():  # docs/: located in the hand-written file
+        texts[name] = (searchable_text(name, content), display_path(project.docs / name))
+    problems = personal_data_issues(loaded.secrets, texts)
     if problems:
         raise DataError(problems)
 
 
-def _build_checked(project: Project, result: Generated, staging: Path, *, offline: bool) -> None:
+def build_checked(project: Project, result: Generated, staging: Path, *, offline: bool) -> None:
     """A strict MkDocs build, then the post-build scan of what it wrote."""
     built = build_site(
         project.engine_config, staging, project.user_dict, project.docs, offline=offline
@@ -390,30 +304,6 @@ def _build_checked(project: Project, result: Generated, staging: Path, *, offlin
         )
     if problems:
         raise TemplateError(sorted_issues(problems))
-
-
-@dataclass
-class Bundled:
-    """The result of ``handbook bundle``."""
-
-    generated: Generated
-    path: Path
-    files: int
-    pdfs: list[str]
-
-
-def bundle(project: Project, out: Path | None = None) -> Bundled:
-    """Build the file:// profile into ``build/offline-site`` and pack it into one zip."""
-    result = generate(project)
-    with staged_dir(project.offline_site) as staging:
-        _build_checked(project, result, staging, offline=True)
-    pdfs = sorted(project.pdf_dir.glob("*.pdf")) if project.pdf_dir.is_dir() else []
-    firm = result.loaded.firm
-    files = bundle_files(project.offline_site, firm, pdfs)
-    top = bundle_name(firm)
-    path = out if out is not None else project.build / f"{top}-offline.zip"
-    write_zip(path, top, files)
-    return Bundled(result, path, len(files), [p.name for p in pdfs])
 
 
 def _clash_issue(project: Project, name: str) -> Issue:
@@ -467,47 +357,6 @@ def json_schema() -> dict[str, object]:
     return FirmData.model_json_schema()
 
 
-def _print_css(project: Project) -> str:
-    for root in (project.overrides, project.templates):
-        css = root / "print" / "handbook.css"
-        if css.is_file():
-            return css.read_text(encoding="utf-8")
-    return ""
-
-
-def print_jobs(
-    loaded: Loaded,
-    sections: list[NavSection],
-    rendered: dict[str, str],
-    drill: str | None = None,
-    year: int | None = None,
-) -> list[PrintJob]:
-    """The whole handbook, plus a drill binder for one drill or for every drill of a year."""
-    firm = loaded.firm
-    pages = print_pages(sections, rendered)
-    jobs = [handbook_job(firm, pages)]
-    if drill is not None:
-        if not any(d.id == drill for d in firm.drills):
-            known = "、".join(d.id for d in firm.drills)
-            raise UsageError(
-                [
-                    error(
-                        "unknown-drill",
-                        f"沒有識別碼為「{drill}」的演練",
-                        None,
-                        f"已有的演練：{known}",
-                    )
-                ]
-            )
-        jobs.append(binder_job(firm, pages, [drill], drill))
-    if year is not None:
-        ids = [d.id for d in firm.drills if d.date.year == year]
-        if not ids:
-            raise UsageError([error("no-drills-in-year", f"{year} 年沒有任何演練", None)])
-        jobs.append(binder_job(firm, pages, ids, str(year)))
-    return jobs
-
-
 def pdf(
     project: Project,
     *,
@@ -519,58 +368,13 @@ def pdf(
     check_engine()
     loaded = _load_project(project)
     sections, rendered = render_pages(project, loaded)
-    css = _print_css(project)
+    css = print_css(project.overrides, project.templates)
     outputs: list[tuple[Path, int]] = []
-    for job in print_jobs(loaded, sections, rendered, drill, year):
-        html = assemble(loaded.firm, job, css)
-        data, pages = render_pdf(html, project.build, _named(progress, job.name))
+    for job in print_jobs(loaded.firm, print_pages(sections, rendered), drill, year):
+        data, pages = render_pdf(
+            assemble(loaded.firm, job, css), project.build, named(progress, job.name)
+        )
         target = project.pdf_dir / f"{job.name}.pdf"
         write_if_changed(target, data)
         outputs.append((target, pages))
     return outputs
-
-
-def download_list(firm: FirmData) -> list[dict[str, str]]:
-    """The PDFs a build with PDFs offers on the home page: the handbook and a binder per year."""
-    years = sorted({d.date.year for d in firm.drills})
-    items = [{"title": "整本手冊（PDF）", "dest": "downloads/handbook.pdf", "job": "handbook"}]
-    items += [
-        {"title": f"{y} 年演練手冊（PDF）", "dest": f"downloads/binder-{y}.pdf", "job": str(y)}
-        for y in years
-    ]
-    return items
-
-
-def _render_downloads(
-    project: Project,
-    loaded: Loaded,
-    sections: list[NavSection],
-    rendered: dict[str, str],
-    progress: Progress | None,
-) -> dict[str, bytes]:
-    css = _print_css(project)
-    pages = print_pages(sections, rendered)
-    files: dict[str, bytes] = {}
-    for item in download_list(loaded.firm):
-        if item["job"] == "handbook":
-            job = handbook_job(loaded.firm, pages)
-        else:
-            year = int(item["job"])
-            ids = [d.id for d in loaded.firm.drills if d.date.year == year]
-            job = binder_job(loaded.firm, pages, ids, item["job"])
-        data, _ = render_pdf(
-            assemble(loaded.firm, job, css), project.build, _named(progress, job.name)
-        )
-        files[item["dest"]] = data
-    return files
-
-
-def _named(progress: Progress | None, name: str) -> Progress | None:
-    if progress is None:
-        return None
-    report = progress
-
-    def named(stage: str, done: int, total: int | None) -> None:
-        report(f"{name}:{stage}", done, total)
-
-    return named

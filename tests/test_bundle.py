@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from generator.pipeline import Project, bundle
+from generator.bundle import bundle
+from generator.project import Project
 from tests.conftest import FIRMS, make_project
 from tests.test_site import digest
 

@@ -15,7 +15,8 @@ from generator import phones
 from generator.audience import Audience, Secret, SecretScanner, visible
 from generator.exports.files import searchable_text
 from generator.model import Phone
-from generator.pipeline import Project, build, generate, load_and_validate
+from generator.pipeline import build, generate, load_and_validate
+from generator.project import Project
 from tests.conftest import EXAMPLE, make_project
 from tests.printing import A4_POINTS, page_texts, print_to_pdf
 

@@ -23,7 +23,8 @@ from generator.drills.programme import (
     verdict,
 )
 from generator.model import Blackout, Closure, Drill, FirmData
-from generator.pipeline import Project, generate, load_and_validate
+from generator.pipeline import generate, load_and_validate
+from generator.project import Project
 from tests.conftest import EXAMPLE
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import Project, generate
+from generator.pipeline import generate
+from generator.project import Project
 from generator.write import read_tree
 from tests.golden_tree import check_tree
 

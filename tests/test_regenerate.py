@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataError, TemplateError
-from generator.pipeline import Project, generate, load_and_validate, render_pages
+from generator.pipeline import generate, load_and_validate, render_pages
+from generator.project import Project
 from tests.conftest import EXAMPLE, make_project
 
 _SCALAR = re.compile(r"^(\s*(?:- )?[a-z_]+: )(\"?)([^\"#\n{}\[\]]*[^\s\"#{}\[\]])(\"?)\s*$")

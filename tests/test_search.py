@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from generator.pipeline import Project, build, load_and_validate
+from generator.pipeline import build, load_and_validate
+from generator.project import Project
 from generator.search import dictionary_words, shipped_terms, user_dictionary
 from generator.site import fix_query_segmentation
 from tests.conftest import EXAMPLE, REPO, make_project

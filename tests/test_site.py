@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from generator.pipeline import Project, generate
+from generator.pipeline import generate
+from generator.project import Project
 from tests.conftest import FIRMS, edit, make_project
 
 RESOURCE_TAGS = {"link", "script", "img", "iframe", "source", "audio", "video", "embed", "object"}

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.exports.wiki.layout import gitpush
+from generator.exports.wiki import gitpush
 from tests.conftest import CliResult
 from tests.golden_tree import tree_of
 

@@ -11,9 +11,7 @@ place are replayed until done (also by the next publish if this one is killed).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -36,41 +34,41 @@ from generator.editions.history import (
     snapshot,
     snapshot_bytes,
 )
+from generator.editions.layout import (
+    EDITION_DIR,
+    LATEST,
+    LOCK,
+    LOG,
+    MANIFEST,
+    PENDING,
+    RECORD,
+    SNAPSHOT,
+    STAGING_PREFIX,
+    entry_of,
+    load_snapshot,
+    manifest_text,
+    read_bytes,
+    read_published,
+    version_entry,
+)
 from generator.errors import (
     DataError,
-    Issue,
     Location,
     OutputError,
     UsageError,
     display_path,
     error,
 )
-from generator.pipeline import Loaded, Project, generate, load_and_validate
+from generator.pipeline import Loaded, generate, load_and_validate
+from generator.project import Project
 from generator.site import (
-    VersionEntry,
     build_site,
     edition_config,
-    git_deploy,
-    git_dir,
-    git_export,
-    git_fetch,
-    git_push,
-    git_read,
     parse_versions,
     redirect_html,
     versions_json,
 )
 
-LATEST = "latest"
-EDITION_DIR = "_edition"
-MANIFEST = f"{EDITION_DIR}/SHA256SUMS"
-RECORD = f"{EDITION_DIR}/edition.json"
-SNAPSHOT = f"{EDITION_DIR}/snapshot.json"
-PENDING = ".publish-pending"
-STAGING_PREFIX = ".publish-staging-"
-LOCK = ".publish.lock"
-LOG = "editions.json"
-ROOT_FILES = frozenset({"versions.json", "index.html", LOG, ".nojekyll"})
 DEFAULT_SITE_URL = "http://bcp.intranet.invalid/"
 
 # Test hook: pause at a named point so a test can kill the publisher there.
@@ -115,7 +113,7 @@ class PublishResult:
 
 
 @contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
+def target_lock(path: Path) -> Iterator[None]:
     """An exclusive lock, released by the kernel even if the process is killed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = path.open("a")
@@ -136,33 +134,16 @@ def _lock(path: Path) -> Iterator[None]:
         handle.close()
 
 
-def _entry_of(entry: VersionEntry) -> PublishedEdition:
-    return PublishedEdition(
-        entry.name,
-        entry.title,
-        entry.properties.get("status", "approved"),
-        entry.aliases,
-        entry.properties.get("effective_date") or None,
-    )
-
-
-def _version_entry(edition: PublishedEdition) -> VersionEntry:
-    props = {"status": edition.status}
-    if edition.effective_date:
-        props["effective_date"] = edition.effective_date
-    return VersionEntry(edition.name, edition.title, edition.aliases, props)
-
-
-def _usage(code: str, message: str, hint: str | None = None) -> UsageError:
+def usage_error(code: str, message: str, hint: str | None = None) -> UsageError:
     return UsageError([error(code, message, None, hint)])
 
 
-def _check_options(options: PublishOptions) -> None:
+def check_options(options: PublishOptions) -> None:
     if options.replace and not (options.reason or "").strip():
-        raise _usage("replace-reason", "--replace 必須以 --reason 說明取代已發布版次的理由")
+        raise usage_error("replace-reason", "--replace 必須以 --reason 說明取代已發布版次的理由")
 
 
-def _check_publishable(loaded: Loaded) -> None:
+def check_publishable(loaded: Loaded) -> None:
     issues = edition_issues(loaded.firm, loaded.sources)
     if issues:
         raise DataError(issues)
@@ -171,7 +152,7 @@ def _check_publishable(loaded: Loaded) -> None:
 def _check_replace(name: str, published: list[PublishedEdition], options: PublishOptions) -> bool:
     exists = any(e.name == name for e in published)
     if exists and not options.replace:
-        raise _usage(
+        raise usage_error(
             "edition-exists",
             f"版次「{name}」已發布，已發布的版次不可更動",
             '請改用新的版次編號；確需取代時加上 --replace --reason "理由"（理由會被記錄）。',
@@ -209,11 +190,11 @@ def _with_new(
         out.append(PublishedEdition(e.name, e.title, e.status, aliases, e.effective_date))
     aliases = (LATEST,) if moves else ()
     out.append(PublishedEdition(new.name, new.title, new.status, aliases, new.effective_date))
-    entries = parse_versions(versions_json([_version_entry(e) for e in out]))
-    return [_entry_of(e) for e in entries], moves
+    entries = parse_versions(versions_json([version_entry(e) for e in out]))
+    return [entry_of(e) for e in entries], moves
 
 
-def _default(entries: list[PublishedEdition]) -> str | None:
+def default_edition(entries: list[PublishedEdition]) -> str | None:
     """The edition the root redirects to: the one holding ``latest`` (never a draft)."""
     return next((e.name for e in entries if LATEST in e.aliases and e.status == "approved"), None)
 
@@ -234,16 +215,6 @@ def _record(
         }
     )
     return record
-
-
-def manifest_text(root: Path) -> str:
-    """``sha256sum``-compatible lines for every file under ``root`` except the manifest."""
-    lines = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if path.is_file() and rel != MANIFEST:
-            lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
-    return "".join(lines)
 
 
 def _build_edition(
@@ -267,22 +238,7 @@ def _build_edition(
     (out / MANIFEST).write_text(manifest_text(out), encoding="utf-8")
 
 
-def _load_snapshot(data: bytes | None) -> Snapshot | None:
-    if data is None:
-        return None
-    loaded: Snapshot = json.loads(data.decode("utf-8"))
-    return loaded
-
-
 # ---------------------------------------------------------------- directory target
-
-
-def read_published(target: Path) -> list[PublishedEdition]:
-    """The editions listed in ``target/versions.json`` (empty if there is none)."""
-    path = target / "versions.json"
-    if not path.is_file():
-        return []
-    return [_entry_of(e) for e in parse_versions(path.read_bytes())]
 
 
 def _roll_forward(target: Path) -> None:
@@ -327,7 +283,7 @@ class _EditionPlan:
     record: dict[str, Any]
 
 
-def _plan_edition(
+def plan_edition(
     loaded: Loaded,
     published: list[PublishedEdition],
     options: PublishOptions,
@@ -340,7 +296,7 @@ def _plan_edition(
     previous = _previous(published, name)
     old = read(f"{previous}/{SNAPSHOT}") if previous else None
     snap = snapshot(loaded.firm)
-    changes = describe_changes(_load_snapshot(old), snap)
+    changes = describe_changes(load_snapshot(old), snap)
     new = PublishedEdition(
         name,
         edition_title(edition),
@@ -353,7 +309,7 @@ def _plan_edition(
     return _EditionPlan(name, replaced, previous, snap, changes, new, entries, moves_latest, record)
 
 
-def _build_plan(
+def build_plan(
     project: Project, loaded: Loaded, plan: _EditionPlan, out: Path, options: PublishOptions
 ) -> None:
     publication = Publication(plan.name, plan.previous, plan.changes, plan.entries)
@@ -361,27 +317,23 @@ def _build_plan(
     checkpoint("built")
 
 
-def _read(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None
-
-
 def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> PublishResult:
     """Publish the current data as an edition into the directory ``target``."""
-    _check_options(options)
+    check_options(options)
     loaded = load_and_validate(project.data_dir)  # an edition is always parsed from source
-    _check_publishable(loaded)
+    check_publishable(loaded)
     target.mkdir(parents=True, exist_ok=True)
-    with _lock(target / LOCK):
+    with target_lock(target / LOCK):
         checkpoint("locked")
         _roll_forward(target)
         _clean_stale(target)
-        plan = _plan_edition(
-            loaded, read_published(target), options, lambda folder: _read(target / folder)
+        plan = plan_edition(
+            loaded, read_published(target), options, lambda folder: read_bytes(target / folder)
         )
         name, entries = plan.name, plan.entries
         staging = Path(tempfile.mkdtemp(dir=target, prefix=STAGING_PREFIX))
         try:
-            _build_plan(project, loaded, plan, staging / "edition", options)
+            build_plan(project, loaded, plan, staging / "edition", options)
             moves = [["edition", name]]
             if plan.moves_latest:
                 shutil.copytree(staging / "edition", staging / LATEST, symlinks=True)
@@ -389,10 +341,10 @@ def publish_to_dir(project: Project, target: Path, options: PublishOptions) -> P
             log = _log(target, plan.record)
             (staging / LOG).write_bytes(log)
             (staging / "versions.json").write_bytes(
-                versions_json([_version_entry(e) for e in entries])
+                versions_json([version_entry(e) for e in entries])
             )
             moves += [[LOG, LOG], ["versions.json", "versions.json"]]
-            default = _default(entries)
+            default = default_edition(entries)
             if default:
                 (staging / "index.html").write_bytes(redirect_html(f"{default}/"))
                 moves.append(["index.html", "index.html"])
@@ -422,188 +374,4 @@ def _log(target: Path, record: dict[str, Any]) -> bytes:
 # ---------------------------------------------------------------- git target (mike)
 
 
-def read_published_git(repo: Path, branch: str) -> list[PublishedEdition]:
-    """The editions listed in ``versions.json`` on ``branch``."""
-    data = git_read(repo, branch, "versions.json")
-    return [_entry_of(e) for e in parse_versions(data)] if data else []
-
-
-def publish_to_git(
-    project: Project,
-    repo: Path,
-    branch: str,
-    remote: str | None,
-    push: bool,
-    options: PublishOptions,
-) -> PublishResult:
-    """Publish the current data as an edition on ``branch`` of ``repo`` with mike."""
-    _check_options(options)
-    loaded = load_and_validate(project.data_dir)  # an edition is always parsed from source
-    _check_publishable(loaded)
-    with _lock(git_dir(repo) / "handbook-publish.lock"):
-        checkpoint("locked")
-        if remote:
-            git_fetch(repo, remote, branch)
-        plan = _plan_edition(
-            loaded,
-            read_published_git(repo, branch),
-            options,
-            lambda folder: git_read(repo, branch, folder),
-        )
-        name, new = plan.name, plan.new
-        with tempfile.TemporaryDirectory(prefix="handbook-edition-") as tmp:
-            out = Path(tmp) / "site"
-            _build_plan(project, loaded, plan, out, options)
-            aliases = (LATEST,) if plan.moves_latest else ()
-            entry = _version_entry(dataclasses.replace(new, aliases=aliases))
-            message = f"Publish edition {name} ({new.status})"
-            if plan.replaced:
-                message += f"; replaces the published edition: {options.reason}"
-            default = name if plan.moves_latest else None
-            git_deploy(repo, branch, out, entry, default, message, checkpoint)
-        if push and remote:
-            git_push(repo, remote, branch)
-    return PublishResult(
-        name,
-        f"{display_path(repo)}:{branch}",
-        plan.previous,
-        plan.changes,
-        _default(plan.entries),
-        plan.replaced,
-        plan.entries,
-    )
-
-
 # ---------------------------------------------------------------- verify and diff
-
-
-def _verify_edition(root: Path, folder: str) -> list[Issue]:
-    base = root / folder
-    manifest = base / MANIFEST
-    if not manifest.is_file():
-        return [
-            error(
-                "verify-manifest",
-                f"版次「{folder}」沒有 SHA-256 清單",
-                Location(display_path(manifest)),
-            )
-        ]
-    expected = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        digest, _, rel = line.partition("  ")
-        expected[rel] = digest
-    issues = []
-    for rel, digest in sorted(expected.items()):
-        path = base / rel
-        shown = Location(display_path(path))
-        if not path.is_file():
-            issues.append(error("verify-missing", f"版次「{folder}」缺少檔案 {rel}", shown))
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            issues.append(error("verify-altered", f"版次「{folder}」的檔案 {rel} 已被更動", shown))
-    for path in sorted(base.rglob("*")):
-        rel = path.relative_to(base).as_posix()
-        if path.is_file() and rel != MANIFEST and rel not in expected:
-            issues.append(
-                error(
-                    "verify-extra",
-                    f"版次「{folder}」有清單外的檔案 {rel}",
-                    Location(display_path(path)),
-                )
-            )
-    return issues
-
-
-def verify_dir(target: Path) -> tuple[list[Issue], int]:
-    """Check every edition (and alias copy) of ``target`` against its manifest."""
-    if not (target / "versions.json").is_file():
-        where = Location(display_path(target / "versions.json"))
-        return [error("verify-no-target", "找不到 versions.json，這不是發布目標", where)], 0
-    issues: list[Issue] = []
-    if (target / PENDING).exists():
-        issues.append(
-            error(
-                "verify-pending",
-                "有一次發布尚未完成切換",
-                Location(display_path(target / PENDING)),
-                "再執行一次 handbook publish 會先完成它。",
-            )
-        )
-    published = read_published(target)
-    folders: set[str] = set()
-    for edition in published:
-        folders.add(edition.name)
-        issues += _verify_edition(target, edition.name)
-        for alias in edition.aliases:
-            folders.add(alias)
-            issues += _verify_edition(target, alias)
-            mine, theirs = target / alias / MANIFEST, target / edition.name / MANIFEST
-            if mine.is_file() and theirs.is_file() and mine.read_bytes() != theirs.read_bytes():
-                issues.append(
-                    error(
-                        "verify-alias",
-                        f"別名「{alias}」與版次「{edition.name}」內容不同",
-                        Location(display_path(mine)),
-                    )
-                )
-    for path in sorted(target.iterdir()):
-        if path.name.startswith(".") or path.name in folders or path.name in ROOT_FILES:
-            continue
-        issues.append(
-            error(
-                "verify-extra",
-                f"發布目標有不屬於任何版次的 {path.name}",
-                Location(display_path(path)),
-            )
-        )
-    return issues, len(published)
-
-
-def verify_git(repo: Path, branch: str) -> tuple[list[Issue], int]:
-    """Check the editions on a git branch (exported to a temporary folder)."""
-    with tempfile.TemporaryDirectory(prefix="handbook-verify-") as tmp:
-        git_export(repo, branch, Path(tmp))
-        issues, count = verify_dir(Path(tmp))
-        prefix = str(Path(tmp))
-        fixed = [
-            Issue(
-                i.severity,
-                i.code,
-                i.message,
-                Location(f"{branch}:{i.location.path.replace(prefix + '/', '')}")
-                if i.location
-                else None,
-                i.hint,
-            )
-            for i in issues
-        ]
-        return fixed, count
-
-
-def _resolve(name: str, published: list[PublishedEdition]) -> str:
-    for e in published:
-        if name == e.name or name in e.aliases:
-            return e.name
-    known = "、".join(e.name for e in published) or "（無）"
-    raise _usage("unknown-edition", f"找不到已發布的版次「{name}」", f"已發布：{known}")
-
-
-def diff_editions(
-    first: str, second: str, target: Path | None, repo: Path | None, branch: str | None
-) -> tuple[str, str, list[str]]:
-    """What changed from edition ``first`` to ``second`` of a publish target."""
-    if target is not None:
-        published = read_published(target)
-        a, b = _resolve(first, published), _resolve(second, published)
-        old = (target / a / SNAPSHOT).read_bytes()
-        new = (target / b / SNAPSHOT).read_bytes()
-    else:
-        assert repo is not None and branch is not None
-        published = read_published_git(repo, branch)
-        a, b = _resolve(first, published), _resolve(second, published)
-        old_data, new_data = (git_read(repo, branch, f"{n}/{SNAPSHOT}") for n in (a, b))
-        if old_data is None or new_data is None:
-            raise OutputError([error("io", f"版次 {a} 或 {b} 沒有資料快照")])
-        old, new = old_data, new_data
-    old_snap, new_snap = _load_snapshot(old), _load_snapshot(new)
-    assert new_snap is not None
-    return a, b, describe_changes(old_snap, new_snap)

@@ -18,7 +18,9 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator.pipeline import Project, build, bundle
+from generator.bundle import bundle
+from generator.pipeline import build
+from generator.project import Project
 from tests.browser.harness import CHROMIUM_ARGS, Profile, Traffic, open_context, save_screenshots
 from tests.conftest import EXAMPLE, REPO, make_project
 from tests.printing import chromium

@@ -9,7 +9,8 @@ from typing import Any
 
 from generator.compliance.registry import all_rules
 from generator.compliance.views import rule_anchor
-from generator.pipeline import Project, generate
+from generator.pipeline import generate
+from generator.project import Project
 from tests.test_cli_errors import apply_changes
 
 RTO_DEFECT = {"replace": [{"file": "firm_data/systems.yaml", "old": "rto: 2h", "new": "rto: 5h"}]}
