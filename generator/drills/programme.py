@@ -16,9 +16,9 @@ from generator.model import (
     Blackout,
     Closure,
     Drill,
+    DrillFinding,
     DrillResult,
     DrillStep,
-    Finding,
     FirmData,
     RoleKind,
     System,
@@ -319,7 +319,7 @@ class OpenAction:
     """A corrective action of a past drill that is not closed yet."""
 
     drill: Drill
-    finding: Finding
+    finding: DrillFinding
     overdue: bool
 
 
