@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from generator import __version__
 from generator.audience import Audience
 from generator.bundle import bundle
-from generator.compliance.rule import today
+from generator.dates import today
 from generator.editions.publish import DEFAULT_SITE_URL
 from generator.errors import (
     DataError,

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from generator.dates import add_months
 from generator.model import Contract, Product, Vendor
 from generator.pipeline import load_and_validate
 from generator.vendors.contracts import (
-    add_months,
     cite,
     compare,
     contract_state,

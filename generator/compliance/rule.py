@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.dates import add_months
 from generator.errors import Issue, Location, Severity
 from generator.load import DataPath, SourceMap
 from generator.model import FirmData, Record, Waiver
@@ -117,18 +117,6 @@ class CheckContext:
         return self.sources.find(path)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months, clamped to the last day of the month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for last in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    return dt.date(year, month + 1, 28)
-
-
 SEVERE_FOR_CAT1: dict[str, Severity] = {
     "1": Severity.ERROR,
     "2": Severity.WARNING,
@@ -166,16 +154,6 @@ def rule(
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:
     """Sort key that orders TSA-2.5 before TSA-2.10."""
     return tuple((int(p), "") if p.isdigit() else (0, p) for p in re.split(r"(\d+)", text))
-
-
-def today() -> dt.date:
-    """The date checks judge freshness against: BCP_TODAY, else SOURCE_DATE_EPOCH, else today."""
-    if os.environ.get("BCP_TODAY"):
-        return dt.date.fromisoformat(os.environ["BCP_TODAY"])
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        stamp = int(os.environ["SOURCE_DATE_EPOCH"])
-        return dt.datetime.fromtimestamp(stamp, dt.UTC).date()
-    return dt.date.today()
 
 
 def finding(ctx: CheckContext, r: Rule, hit: Hit, severity: Severity) -> Finding:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.compliance.rule import today
+from generator.dates import today
 from generator.editions.history import (
     Publication,
     PublishedEdition,

@@ -6,7 +6,6 @@ verdicts computed here, so the site and ``handbook check`` never disagree.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import functools
@@ -14,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from generator.dates import add_months
 from generator.errors import Issue, error
 from generator.load import SourceMap
 from generator.model import (
@@ -331,13 +331,6 @@ def last_participation(firm: FirmData, vendor: Vendor, today: dt.date) -> Partic
     """The most recent drill on or before ``today`` that the vendor took part in."""
     past = [p for p in drill_history(firm, vendor) if p.done and p.date <= today]
     return past[0] if past else None
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (the day clipped to the month's length)."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month0 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 ContractState = Literal["none", "expired", "expiring", "open_ended", "active"]

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from generator.compliance.rule import today
+from generator.dates import today
 from generator.model import FirmData, Vendor
 from generator.nav import NavSection, PageSpec
 from generator.vendors.contracts import (

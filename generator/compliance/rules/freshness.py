@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.compliance.rule import CheckContext, Hit, add_months, rule
+from generator.compliance.rule import CheckContext, Hit, rule
+from generator.dates import add_months
 from generator.errors import Severity
 
 FRESHNESS_RULES = (

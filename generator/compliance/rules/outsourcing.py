@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.compliance.rule import CheckContext, Hit, rule
+from generator.dates import add_months
 from generator.errors import Severity
 from generator.labels import label
 from generator.model import Product, Record, Vendor
 from generator.render import format_minutes
 from generator.vendors.contracts import (
     ClauseRow,
-    add_months,
     clause_rows,
     commitment_rows,
     contract_state,
