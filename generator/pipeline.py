@@ -17,9 +17,10 @@ from generator.audience import (
     visible,
 )
 from generator.compliance.registry import run_checks
-from generator.compliance.rule import CheckContext, Finding, today
+from generator.compliance.rule import CheckContext, Finding
 from generator.compliance.views import compliance_view
 from generator.compliance.waivers import apply_waivers
+from generator.dates import today
 from generator.editions.history import edition_issues
 from generator.errors import (
     DataError,
