@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.cli import _parser
+from generator.cli.parser import build_parser
 from generator.model import FirmData
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    subparsers = next(a for a in _parser()._actions if a.dest == "command")
+    subparsers = next(a for a in build_parser()._actions if a.dest == "command")
     commands = set(subparsers.choices)  # type: ignore[attr-defined]
     assert commands == {
         "check",

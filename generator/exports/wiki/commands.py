@@ -11,7 +11,8 @@ from generator.exports.wiki.confluence_publish import Step, Target, publish
 from generator.exports.wiki.gitpush import PushResult, push_wiki, write_tree
 from generator.exports.wiki.handbook import Handbook, from_rendered, header_lines
 from generator.exports.wiki.layout import WikiTree, check_folder, commit_message, export_wiki
-from generator.pipeline import Project, render_handbook
+from generator.pipeline import render_handbook
+from generator.project import Project
 
 
 @dataclass(frozen=True)

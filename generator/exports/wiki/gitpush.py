@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from generator.errors import Location, OutputError, error
-from generator.exports.wiki.layout import DEFAULT_BRANCH, WikiTree
+from generator.exports.wiki.layout import FLAVORS, WikiTree
 from generator.write import staged_dir, write_if_changed
 
 TOOL_NAME = "BCP 手冊產生器"
@@ -107,7 +107,7 @@ def _checkout(work: Path, tree: WikiTree, branch: str | None, url: str) -> str:
     )
     remote_branches = {name for name in remote.split() if name != "HEAD"}
     if branch is None:
-        branch = current if has_head else DEFAULT_BRANCH[tree.flavor]
+        branch = current if has_head else FLAVORS[tree.flavor].branch
         if not has_head and branch not in remote_branches and len(remote_branches) == 1:
             branch = next(iter(remote_branches))
     if has_head and branch == current:
