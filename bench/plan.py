@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from generator.drills.planner import plan, plan_yaml
+from generator.drills.planner import plan_yaml, propose_rotation
 from generator.model import FirmData
 from generator.pipeline import load_and_validate
 
@@ -50,7 +50,7 @@ def main() -> int:
     times, count = [], 0
     for _ in range(args.repeat):
         start = time.perf_counter()
-        proposals = plan(firm, 2027, args.years)
+        proposals = propose_rotation(firm, 2027, args.years)
         plan_yaml(proposals)
         times.append(time.perf_counter() - start)
         count = len(proposals)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from generator.drills.planner import plan, plan_yaml
+from generator.drills.planner import plan_yaml, propose_rotation
 from generator.drills.programme import (
     MarketCalendar,
     default_steps,
@@ -165,8 +165,8 @@ def test_pages_show_results_phases_and_blank_forms(example_project: Path) -> Non
 
 
 def test_planner_covers_scenarios_and_systems_within_the_rules(firm: FirmData) -> None:
-    proposals = plan(firm, 2027, 3)
-    assert proposals == plan(firm, 2027, 3)  # deterministic
+    proposals = propose_rotation(firm, 2027, 3)
+    assert proposals == propose_rotation(firm, 2027, 3)  # deterministic
     cal = MarketCalendar.of(firm)
     taken = {d.date for d in firm.drills}
     for p in proposals:
@@ -188,7 +188,7 @@ def test_planner_covers_scenarios_and_systems_within_the_rules(firm: FirmData) -
 
 
 def test_planner_yaml_validates_as_drills(firm: FirmData) -> None:
-    text = plan_yaml(plan(firm, 2027, 2))
+    text = plan_yaml(propose_rotation(firm, 2027, 2))
     records = YAML(typ="safe").load(text)["drills"]
     assert records
     for record in records:
@@ -227,7 +227,7 @@ def test_schedule_page_flags_a_drill_in_trading_hours(minimal_project: Path) -> 
 def test_planner_respects_a_shorter_drill_period(firm: FirmData) -> None:
     policy = firm.firm.policy.model_copy(update={"drill_period_months": 6})
     short = firm.model_copy(update={"firm": firm.firm.model_copy(update={"policy": policy})})
-    proposals = plan(short, 2028, 1)
+    proposals = propose_rotation(short, 2028, 1)
     for system in firm.core_systems():
         assert sum(system.id in p.systems for p in proposals) >= 2, system.id
-    assert plan(firm.model_copy(update={"scenarios": []}), 2028, 1) == []
+    assert propose_rotation(firm.model_copy(update={"scenarios": []}), 2028, 1) == []

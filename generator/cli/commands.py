@@ -122,8 +122,8 @@ def _cmd_schema(out: Path | None) -> int:
 
 
 def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
-    from generator.drills.planner import plan as plan_drills
     from generator.drills.planner import plan_yaml
+    from generator.drills.planner import propose_rotation as plan_drills
 
     if not 1 <= years <= 20:
         print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)

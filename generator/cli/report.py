@@ -20,7 +20,7 @@ from generator.pipeline import (
 from generator.project import Project
 
 if TYPE_CHECKING:
-    from generator.exports.wiki.confluence_publish import Step
+    from generator.exports.wiki.confluence_publish import PageChange
 
 
 def print_issues(issues: Sequence[Issue]) -> None:
@@ -85,7 +85,7 @@ class ProgressLine:
 ACTIONS = {"create": "建立", "update": "更新", "unchanged": "不變"}
 
 
-def print_plan(steps: Sequence[Step], dry_run: bool) -> None:
+def print_plan(steps: Sequence[PageChange], dry_run: bool) -> None:
     for step in steps:
         parent = f"（上層：{step.parent_title}）" if step.parent_title else ""
         print(f"{ACTIONS[step.action]}\t{step.title}{parent}")

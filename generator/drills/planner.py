@@ -155,7 +155,7 @@ def _free_day(
     raise DataError([issue])
 
 
-def plan(firm: FirmData, start_year: int, years: int) -> list[Proposal]:
+def propose_rotation(firm: FirmData, start_year: int, years: int) -> list[Proposal]:
     """Proposed drills for ``years`` calendar years from ``start_year``, by date."""
     cal = MarketCalendar.of(firm)
     state = _State(firm)

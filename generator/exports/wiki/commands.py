@@ -7,7 +7,7 @@ from pathlib import Path
 
 from generator.errors import Location, OutputError, error
 from generator.exports.wiki.confluence import ConfluenceExport, export_confluence, export_files
-from generator.exports.wiki.confluence_publish import Step, Target, publish
+from generator.exports.wiki.confluence_publish import PageChange, Target, publish
 from generator.exports.wiki.gitpush import PushResult, push_wiki, write_tree
 from generator.exports.wiki.handbook import Handbook, from_rendered, header_lines
 from generator.exports.wiki.layout import WikiTree, check_folder, commit_message, export_wiki
@@ -69,7 +69,7 @@ def export_wiki_command(
 
 def publish_confluence_command(
     project: Project, target: Target, folder: str, dry_run: bool
-) -> list[Step]:
+) -> list[PageChange]:
     """Publish the handbook's page tree to Confluence (or only plan it)."""
     check_folder("confluence", folder)
     handbook = load_handbook(project)

@@ -19,7 +19,7 @@ PROPERTY = "bcp-handbook"
 
 
 @dataclass(frozen=True)
-class Step:
+class PageChange:
     """One line of the plan: ``create``, ``update`` or ``unchanged`` for one page."""
 
     action: str
@@ -156,7 +156,9 @@ def _published(client: Any, page_id: str) -> tuple[str | None, int | None]:
     return value.get("sha256"), version
 
 
-def plan(client: Any, target: Target, export: ConfluenceExport) -> tuple[list[Step], str | None]:
+def changes_for(
+    client: Any, target: Target, export: ConfluenceExport
+) -> tuple[list[PageChange], str | None]:
     """What publishing would do, page by page, and the id of the parent page."""
     parent_id = _parent_id(client, target)
     titles = {page.key: page.title for page in export.pages}
@@ -165,17 +167,22 @@ def plan(client: Any, target: Target, export: ConfluenceExport) -> tuple[list[St
         parent_title = titles[page.parent] if page.parent else target.parent
         page_id = _existing(client, target, page)
         if page_id is None:
-            steps.append(Step("create", page.title, None, parent_title))
+            steps.append(PageChange("create", page.title, None, parent_title))
             continue
         recorded, version = _published(client, page_id)
         same = recorded == digest(page, parent_title)
         action = "unchanged" if same else "update"
-        steps.append(Step(action, page.title, page_id, parent_title, version))
+        steps.append(PageChange(action, page.title, page_id, parent_title, version))
     return steps, parent_id
 
 
 def _write(
-    client: Any, target: Target, page: ConfluencePage, step: Step, parent_id: str | None, note: str
+    client: Any,
+    target: Target,
+    page: ConfluencePage,
+    step: PageChange,
+    parent_id: str | None,
+    note: str,
 ) -> str:
     if step.page_id is None:
         created = client.create_page(
@@ -189,7 +196,7 @@ def _write(
 
 
 def _record(
-    client: Any, page_id: str, page: ConfluencePage, step: Step, export: ConfluenceExport
+    client: Any, page_id: str, page: ConfluencePage, step: PageChange, export: ConfluenceExport
 ) -> None:
     value = {"sha256": digest(page, step.parent_title), "labels": list(export.labels)}
     data: dict[str, Any] = {"key": PROPERTY, "value": value}
@@ -211,7 +218,7 @@ def _label(client: Any, page_id: str, labels: tuple[str, ...]) -> None:
             client.remove_page_label(page_id, old)
 
 
-def publish(target: Target, export: ConfluenceExport, dry_run: bool, note: str) -> list[Step]:
+def publish(target: Target, export: ConfluenceExport, dry_run: bool, note: str) -> list[PageChange]:
     """Create or update every page (parents first); with ``dry_run`` only return the plan."""
     client = _client(target)
     import requests
@@ -219,7 +226,7 @@ def publish(target: Target, export: ConfluenceExport, dry_run: bool, note: str) 
 
     doing = "查詢頁面"
     try:
-        steps, parent_id = plan(client, target, export)
+        steps, parent_id = changes_for(client, target, export)
         if dry_run:
             return steps
         ids: dict[str, str] = {}
