@@ -17,11 +17,13 @@ from pathlib import Path
 from generator.errors import Location, OutputError, display_path, error
 from generator.labels import label
 from generator.model import FirmData, Phone
+from generator.outputs import OutputKind, check_output
 from generator.pipeline import Generated, build_checked, generate
 from generator.project import Project
 from generator.write import staged_dir
 
 MANIFEST = "SHA256SUMS"
+COMMAND = "bundle"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -174,6 +176,20 @@ def write_zip(out: Path, top: str, files: Mapping[str, bytes]) -> None:
         raise OutputError([issue]) from exc
 
 
+def is_bundle(path: Path) -> bool:
+    """True when ``path`` is an offline bundle this command wrote: a zip holding one
+    ``bcp-handbook-…/`` folder with its SHA-256 manifest."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+    tops = {name.split("/", 1)[0] for name in names}
+    if len(tops) != 1 or not (top := tops.pop()).startswith("bcp-handbook-"):
+        return False
+    return f"{top}/{MANIFEST}" in names
+
+
 @dataclass
 class Bundled:
     """The result of ``handbook bundle``."""
@@ -185,7 +201,10 @@ class Bundled:
 
 
 def bundle(project: Project, out: Path | None = None) -> Bundled:
-    """Build the file:// profile into ``build/offline-site`` and pack it into one zip."""
+    """Build the file:// profile into ``build/offline-site`` and pack it into one zip; a named
+    ``out`` is checked before anything is written (it must not be or hold an input)."""
+    if out is not None:
+        check_output(project, out, OutputKind.FILE, COMMAND, previous=is_bundle)
     result = generate(project)
     with staged_dir(project.offline_site) as staging:
         build_checked(project, result, staging, offline=True)

@@ -31,6 +31,12 @@ from generator.errors import (
     error,
 )
 from generator.exports.wiki.layout import default_folder
+from generator.outputs import (
+    OutputKind,
+    check_output,
+    check_project_outputs,
+    is_json_with_title,
+)
 from generator.pipeline import (
     build,
     generate,
@@ -40,6 +46,7 @@ from generator.pipeline import (
 from generator.pipeline import pdf as make_pdfs
 from generator.pipeline import serve as serve_project
 from generator.project import Project
+from generator.write import write_if_changed
 
 Command = Callable[[Project, argparse.Namespace], int]
 
@@ -111,12 +118,15 @@ def _cmd_bundle(project: Project, out: Path | None) -> int:
     return ExitCode.OK
 
 
-def _cmd_schema(out: Path | None) -> int:
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+def _cmd_schema(project: Project, out: Path | None) -> int:
+    schema = json_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        previous = is_json_with_title(str(schema.get("title")))
+        check_output(project, out, OutputKind.FILE, "schema", previous)
+        write_if_changed(out, text.encode("utf-8"))
         print(f"已寫入 {display_path(out)}")
     return ExitCode.OK
 
@@ -196,6 +206,8 @@ def _cmd_publish(project: Project, args: argparse.Namespace) -> int:
     if args.push and not args.remote:
         raise UsageError([error("usage", "--push 需要同時指定 --remote")])
     if args.to is not None:
+        # A publish target is an existing, non-empty folder by design: only overlap is refused.
+        check_output(project, args.to, OutputKind.TARGET, "publish")
         result = publish_to_dir(project, args.to, options)
     else:
         repo = args.repo or project.root
@@ -252,18 +264,28 @@ def _cmd_serve(project: Project, addr: str) -> int:
     return ExitCode.OK
 
 
+def _writes_build(name: str, command: Command) -> Command:
+    """``command`` after checking that the project's build/ and site/ hold no input (--data)."""
+
+    def run(project: Project, args: argparse.Namespace) -> int:
+        check_project_outputs(project, name)
+        return command(project, args)
+
+    return run
+
+
 COMMANDS: dict[str, Command] = {
     "check": lambda p, a: _cmd_check(p, a.strict, a.format),
-    "generate": lambda p, a: _cmd_generate(p),
-    "build": lambda p, a: _cmd_build(p, a.pdf, a.strict),
-    "pdf": lambda p, a: _cmd_pdf(p, a.drill, a.year),
+    "generate": _writes_build("generate", lambda p, a: _cmd_generate(p)),
+    "build": _writes_build("build", lambda p, a: _cmd_build(p, a.pdf, a.strict)),
+    "pdf": _writes_build("pdf", lambda p, a: _cmd_pdf(p, a.drill, a.year)),
     "drills": lambda p, a: _cmd_drills_plan(p, a.years, a.start),
     "export": _cmd_export_wiki,
     "publish-confluence": _cmd_publish_confluence,
-    "bundle": lambda p, a: _cmd_bundle(p, a.out),
-    "serve": lambda p, a: _cmd_serve(p, a.addr),
-    "publish": _cmd_publish,
+    "bundle": _writes_build("bundle", lambda p, a: _cmd_bundle(p, a.out)),
+    "serve": _writes_build("serve", lambda p, a: _cmd_serve(p, a.addr)),
+    "publish": _writes_build("publish", _cmd_publish),
     "diff": _cmd_diff,
     "verify": _cmd_verify,
-    "schema": lambda p, a: _cmd_schema(a.out),
+    "schema": lambda p, a: _cmd_schema(p, a.out),
 }

@@ -8,9 +8,10 @@ from pathlib import Path
 from generator.errors import Location, OutputError, error
 from generator.exports.wiki.confluence import ConfluenceExport, export_confluence, export_files
 from generator.exports.wiki.confluence_publish import PageChange, Target, publish
-from generator.exports.wiki.gitpush import PushResult, push_wiki, write_tree
+from generator.exports.wiki.gitpush import EXPORT_COMMAND, PushResult, push_wiki, write_tree
 from generator.exports.wiki.handbook import Handbook, from_rendered, header_lines
 from generator.exports.wiki.layout import WikiTree, check_folder, commit_message, export_wiki
+from generator.outputs import OutputKind, check_output
 from generator.pipeline import render_handbook
 from generator.project import Project
 
@@ -51,8 +52,11 @@ def export_wiki_command(
     project: Project, flavor: str, folder: str, out: Path | None, push: str | None,
     branch: str | None,
 ) -> WikiOutcome:  # fmt: skip
-    """Export for ``flavor`` into ``out`` and/or push to the git wiki at ``push``."""
+    """Export for ``flavor`` into ``out`` and/or push to the git wiki at ``push``; ``out`` is
+    checked before anything is rendered or written (it must not hold or be an input)."""
     check_folder(flavor, folder)
+    if out is not None:
+        check_output(project, out, OutputKind.FOLDER, EXPORT_COMMAND)
     handbook = load_handbook(project)
     if flavor == "confluence":
         files = export_files(confluence_export(handbook, folder))

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from generator.errors import Location, OutputError, error
 from generator.exports.wiki.layout import FLAVORS, WikiTree
+from generator.outputs import mark_output
 from generator.write import staged_dir, write_if_changed
 
 TOOL_NAME = "BCP 手冊產生器"
@@ -45,11 +46,16 @@ class PushResult:
     changed: tuple[str, ...]
 
 
+EXPORT_COMMAND = "export wiki"
+
+
 def write_tree(out: Path, tree: WikiTree) -> None:
-    """Write the export into ``out``: built beside it, swapped in only when complete."""
+    """Write the export into ``out``: built beside it, swapped in only when complete, and marked
+    as this command's output (``check_output`` has vetted ``out`` before: see ``outputs``)."""
     with staged_dir(out) as staging:
         for rel, content in sorted(tree.files.items()):
             write_if_changed(staging / rel, content)
+        mark_output(staging, EXPORT_COMMAND)
 
 
 def shown_url(url: str) -> str:
