@@ -11,7 +11,6 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from ruamel.yaml.resolver import VersionedResolver
 
 from generator.errors import Issue, Location, display_path, error
 
@@ -48,45 +47,12 @@ class RawFirm:
     section_files: dict[str, list[str]]
 
 
-class _Resolver(VersionedResolver):
-    """ruamel's resolver, with the document's YAML version looked up once, not per scalar, and
-    each distinct scalar resolved once per file (keys such as ``id:`` recur thousands of times).
-
-    One resolver reads one file (see ``_yaml``), so the version and the answers cannot change
-    under the memo; path resolvers, which would make a tag depend on position, are never set.
-    """
-
-    _version: Any = None
-    _memo: dict[tuple[Any, Any, Any], Any] | None = None
-
-    @property
-    def processing_version(self) -> Any:
-        if self._version is None:
-            self._version = VersionedResolver.processing_version.fget(self)  # type: ignore[attr-defined]
-        return self._version
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        memo = self._memo
-        if memo is None:
-            memo = self._memo = {}
-        key = (kind, value, implicit)
-        try:
-            return memo[key]
-        except KeyError:
-            tag = memo[key] = super().resolve(kind, value, implicit)
-            return tag
-        except TypeError:  # an unhashable value: resolve it as ruamel would
-            return super().resolve(kind, value, implicit)
-
-
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _yaml() -> YAML:
     """A YAML 1.2 reader that only composes nodes; ruamel's C parser when it is installed."""
-    yaml = YAML(typ="safe")
-    yaml.Resolver = _Resolver
-    return yaml
+    return YAML(typ="safe")
 
 
 _SYNTAX_PROBLEMS = {

@@ -205,48 +205,12 @@ def clause_rows(firm: FirmData, vendor: Vendor) -> list[ClauseRow]:
     return rows
 
 
-def clause_gaps(firm: FirmData, vendor: Vendor) -> list[ClauseRow]:
-    """Catalogue clauses missing from the contract (not present, not marked not applicable)."""
-    return [row for row in clause_rows(firm, vendor) if row.state == "missing"]
-
-
 # ---------------------------------------------------------------- systems and commitments
 
 
 def supported_systems(firm: FirmData, vendor: Vendor) -> list[System]:
     """Systems the vendor supports: its own list and systems naming it, in data order."""
-    index = _support_index(firm.systems)
-    found = set(index.naming.get(vendor.id, ()))
-    for system_id in vendor.systems:
-        found.update(index.position.get(system_id, ()))
-    return [index.systems[n] for n in sorted(found)]
-
-
-@dataclass(frozen=True)
-class _SupportIndex:
-    """Where each system id is, and which systems name each vendor (positions in data order)."""
-
-    systems: list[System]
-    position: dict[str, list[int]]
-    naming: dict[str, list[int]]
-
-
-_support: list[_SupportIndex] = []  # the index of the last list of systems asked about
-
-
-def _support_index(systems: list[System]) -> _SupportIndex:
-    """The index of ``systems``, made once per list (pages and rules ask about every vendor; the
-    models are never changed once built, so the same list always gives the same index)."""
-    if _support and _support[0].systems is systems:
-        return _support[0]
-    position: dict[str, list[int]] = {}
-    naming: dict[str, list[int]] = {}
-    for n, system in enumerate(systems):
-        position.setdefault(system.id, []).append(n)
-        for vendor_id in system.vendors:  # a vendor named twice: ``supported_systems`` sets
-            naming.setdefault(vendor_id, []).append(n)
-    _support[:] = [_SupportIndex(systems, position, naming)]
-    return _support[0]
+    return [s for s in firm.systems if s.id in vendor.systems or vendor.id in s.vendors]
 
 
 def core_systems_of(firm: FirmData, vendor: Vendor) -> list[System]:
