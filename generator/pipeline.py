@@ -52,8 +52,9 @@ from generator.project import Project
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import HandbookEnv, make_env, render
 from generator.search import user_dictionary
-from generator.site import HandPage, build_site, engine_config, serve_site
-from generator.site_scan import SiteScan, scan_site
+from generator.site.build import HandPage, build_site, engine_config
+from generator.site.scan import SiteScan, scan_site
+from generator.site.serve import serve_site
 from generator.validate import build_model
 from generator.vendors.contracts import check_vendor_data
 from generator.write import WriteReport, read_tree, staged_dir, sync_tree, write_if_changed
@@ -344,8 +345,7 @@ def regenerate(project: Project) -> list[Issue]:
 def serve(project: Project, addr: str) -> None:
     """Serve with live reload; edits to data, templates or docs regenerate the changed pages.
 
-    One process holds the parse cache, so a save re-reads only the file that changed, and the
-    site is rebuilt only for the pages that changed (see ``site.serve_site``).
+    One process keeps parsed files and rebuilds only the changed pages (see ``site.serve``).
     """
     project = project.serving()
     generate(project)  # bad data stops here, with the usual messages

@@ -173,7 +173,7 @@ def test_offline_profile_drops_what_needs_a_server(
     config = minimal_project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     text = text.replace(
-        "    - navigation.sections\n", "    - navigation.sections\n    - navigation.instant\n"
+        "    - navigation.prune\n", "    - navigation.prune\n    - navigation.instant\n"
     )
     text = text.replace("extra:\n", "extra:\n  version:\n    provider: mike\n")
     config.write_text(text, encoding="utf-8")
@@ -183,4 +183,4 @@ def test_offline_profile_drops_what_needs_a_server(
     offline = (minimal_project / "build/offline-site/index.html").read_text(encoding="utf-8")
     assert '"navigation.instant"' in intranet and '"provider": "mike"' in intranet
     assert '"navigation.instant"' not in offline and '"provider": "mike"' not in offline
-    assert '"navigation.sections"' in offline
+    assert '"navigation.prune"' in offline

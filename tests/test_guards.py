@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.site_scan import SiteScan, is_external, page_of, scan_site
+from generator.site.scan import SiteScan, is_external, page_of, scan_site
 from tests.conftest import REPO
 from tests.test_site import digest
 
@@ -165,6 +165,75 @@ def test_raw_html_link_to_nowhere_fails_the_build(
         "「../nowhere/」（<a href>）無法使用：目標「guide/nowhere/index.html」不存在"
     ) in result.stderr
     assert not (minimal_project / "site").exists()
+
+
+def append(page: Path, text: str) -> None:
+    page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("link", "complaint"),
+    [
+        ("[缺錨點](../index.md#no-such-anchor)", "does not contain an anchor '#no-such-anchor'"),
+        ("[絕對](/index.md)", "contains an absolute link '/index.md'"),
+        ("[目錄](../systems/)", "contains an unrecognized relative link '../systems/'"),
+        ("![圖](../missing.png)", "but the target 'missing.png' is not found"),
+    ],
+)
+def test_markdown_link_problems_fail_the_build_through_mkdocs(
+    minimal_project: Path, run_cli: Callable[..., Any], link: str, complaint: str
+) -> None:
+    """Markdown links are MkDocs' to check (mkdocs.yml ``validation:``, strict): the post-build
+    check no longer repeats them, and the build still fails naming the page."""
+    append(minimal_project / GUIDE, f"\n{link}\n")
+    result = run_cli("build", cwd=minimal_project)
+    assert result.exit_code == 3
+    assert f"{GUIDE}: error[site-warning]: MkDocs：Doc file 'guide/using-this-handbook.md' " in (
+        result.stderr
+    )
+    assert complaint in result.stderr
+    assert not (minimal_project / "site").exists()
+
+
+def test_raw_html_asset_the_privacy_plugin_does_not_read_fails_the_build(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    """Material's privacy plugin reads <img>, <script> and <link> only; the post-build check
+    reads every element that loads by itself."""
+    append(minimal_project / GUIDE, '\n<iframe src="https://example.com/map" title="m"></iframe>\n')
+    result = run_cli("build", cwd=minimal_project)
+    assert result.exit_code == 3
+    assert (
+        f"{GUIDE}: error[external-asset]: 頁面「guide/using-this-handbook/index.html」引用外部資源"
+        "「https://example.com/map」（<iframe src>）"
+    ) in result.stderr
+
+
+def test_raw_html_anchor_to_nowhere_fails_the_build(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    append(minimal_project / GUIDE, '\n<a href="../../#no-such-anchor">首頁</a>\n')
+    result = run_cli("build", cwd=minimal_project)
+    assert result.exit_code == 3
+    assert (
+        f"{GUIDE}: error[dangling-link]: 頁面「guide/using-this-handbook/index.html」的連結"
+        "「../../#no-such-anchor」（<a href>）無法使用：頁面「index.html」中沒有錨點「#no-such-anchor」"
+    ) in result.stderr
+
+
+def test_stylesheet_importing_from_another_host_fails_the_build(
+    minimal_project: Path, run_cli: Callable[..., Any]
+) -> None:
+    append(
+        minimal_project / "docs/assets/stylesheets/handbook.css",
+        '\n@import "https://fonts.example.com/css";\n',
+    )
+    result = run_cli("build", cwd=minimal_project)
+    assert result.exit_code == 3
+    assert (
+        "error[external-asset]: 頁面「assets/stylesheets/handbook.css」引用外部資源"
+        "「https://fonts.example.com/css」（url()）"
+    ) in result.stderr
 
 
 def test_bundle_runs_the_same_guards(minimal_project: Path, run_cli: Callable[..., Any]) -> None:

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from generator.pipeline import build, load_and_validate
 from generator.project import Project
 from generator.search import dictionary_words, shipped_terms, user_dictionary
-from generator.site import fix_query_segmentation
+from generator.site.build import fix_query_segmentation
 from tests.conftest import EXAMPLE, REPO, make_project
 
 ZWSP = "\u200b"
@@ -170,7 +170,7 @@ def test_shipped_terms_are_han_and_unique() -> None:
 
 
 def test_search_worker_tries_the_whole_query_as_one_token(tmp_path: Path) -> None:
-    """Without the fix, Material cuts 第一類證券商 into 第* 一* (see generator/site.py)."""
+    """Without the fix, Material cuts 第一類證券商 into 第* 一* (see generator/site/build.py)."""
     from material import templates
 
     theme = Path(templates.__file__).parent

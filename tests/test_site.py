@@ -222,7 +222,7 @@ def test_example_firm_builds(tmp_path: Path, run_cli: Callable[..., Any]) -> Non
 
 
 def test_search_index_of_a_partial_build_replaces_only_the_rebuilt_pages(tmp_path: Path) -> None:
-    from generator.site import SearchIndex
+    from generator.site.serve import SearchIndex
 
     def write(docs: list[dict[str, str]]) -> None:
         folder = tmp_path / "search"
@@ -255,7 +255,7 @@ def test_serve_rebuilds_pages_changed_on_disk_by_anyone(tmp_path: Path) -> None:
     """Serve compares the files with the last build, so pages another process wrote count too."""
     import os
 
-    from generator.site import changed_pages, file_stamps
+    from generator.site.serve import changed_pages, file_stamps
 
     docs = tmp_path / "docs"
     (docs / "systems").mkdir(parents=True)
@@ -289,7 +289,7 @@ def test_serve_keeps_the_theme_compiled_between_builds(monkeypatch: pytest.Monke
     templates, and an edited template (a theme override) is compiled again."""
     import jinja2
 
-    from generator.site import _theme_cache_plugin
+    from generator.site.serve import _theme_cache_plugin
 
     plugin = _theme_cache_plugin()
     sources = {"main.html": "{% block x %}頁面 {{ n }}{% endblock %}"}

@@ -10,7 +10,7 @@ from generator.editions.history import (
     PublishedEdition,
     Snapshot,
 )
-from generator.site import (
+from generator.site.versions import (
     VersionEntry,
     parse_versions,
 )

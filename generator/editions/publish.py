@@ -61,8 +61,8 @@ from generator.errors import (
 )
 from generator.pipeline import Loaded, generate, load_and_validate
 from generator.project import Project
-from generator.site import (
-    build_site,
+from generator.site.build import build_site
+from generator.site.versions import (
     edition_config,
     parse_versions,
     redirect_html,

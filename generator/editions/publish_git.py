@@ -26,7 +26,7 @@ from generator.errors import (
 )
 from generator.pipeline import load_and_validate
 from generator.project import Project
-from generator.site import (
+from generator.site.versions import (
     git_deploy,
     git_dir,
     git_fetch,

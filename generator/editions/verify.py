@@ -27,7 +27,7 @@ from generator.errors import (
     display_path,
     error,
 )
-from generator.site import (
+from generator.site.versions import (
     git_export,
     git_read,
 )

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from generator.site_scan import page_of
+from generator.site.scan import page_of
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from generator.site_scan import page_of
+from generator.site.scan import page_of
 from tests.browser.conftest import REPORT
 from tests.browser.harness import Profile, Traffic, open_search, run_query
 from tests.test_search import QUERIES

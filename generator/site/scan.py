@@ -1,16 +1,23 @@
-"""Post-build guards: scan a built site for external assets and dangling internal links.
+"""The post-build check: what MkDocs' own validation cannot see, read from the built site.
 
-Engine-independent (it reads the HTML and CSS that any site engine writes), so the guard survives
-a switch away from MkDocs. MkDocs' own validation checks Markdown links; this scan also covers raw
-HTML, theme output and stylesheets, and it runs on both the intranet and the file:// profile.
+MkDocs validates every Markdown link and image (missing page or file, missing anchor, absolute
+or unrecognised link: ``validation:`` in mkdocs.yml, made fatal by ``strict``) and Material's
+privacy plugin reports every ``<img src>``, ``<script src>`` and ``<link href>`` on another host
+(``assets_fetch: false``). Neither reads raw HTML links, other elements that load by themselves
+(``<iframe>``, ``<video>``, ``srcset``, ``style``) or stylesheets' ``@import``. This check reads
+the built HTML with regular expressions, not a full parse, and skips the navigation, which MkDocs
+makes from the validated nav: only the ``<head>``, the page content (raw HTML included) and what
+follows it (scripts). Any other page layout is read whole, so the check still holds after a
+switch of site engine (slower, not weaker). Stylesheets are checked for other hosts.
 """
 
 from __future__ import annotations
 
+import html as htmllib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -31,6 +38,19 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 NOT_FOUND_PAGE = "404.html"
 _LOCAL_SCHEMES = ("data:", "blob:", "about:", "javascript:", "mailto:", "tel:", "sms:")
 
+# The attributes of a start tag: anything up to ">", quoted values may hold ">" (unrolled: linear).
+_ATTRS = r"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)"""
+# A comment (skipped), an element whose text is not markup (its start tag, and the CSS of a
+# <style>), or any other start tag with attributes (a bare <p> or <td> has no URL or id).
+_TOKEN = re.compile(
+    rf"<!--.*?-->|<(script|style|textarea|title)\b{_ATTRS}>(.*?)</\1\s*>|<([a-zA-Z][^\s/>]*)\s{_ATTRS}>",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+# Material's layout: the navigation lies between the end of <head> and the page content.
+_NAV_START = b"</head>"
+_CONTENT_START = b'<article class="md-content__inner'
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -41,41 +61,58 @@ class Reference:
     asset: bool
 
 
-class _Page(HTMLParser):
-    """The URLs a page references and the ids it defines."""
+@dataclass
+class _Page:
+    """The URLs a page references and the ids it defines, in the parts of it that are read."""
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.refs: list[Reference] = []
-        self.ids: set[str] = set()
-        self._in_style = False
+    refs: list[Reference]
+    ids: set[str]
+    whole: bool  # read whole: ``ids`` are all the page's ids
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
+
+def _attrs(text: str) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for match in _ATTR.finditer(text):
+        name = match.group(1).lower()
+        value = match.group(2) or match.group(3) or match.group(4) or ""
+        values.setdefault(name, htmllib.unescape(value) if "&" in value else value)
+    return values
+
+
+def _read(text: str, refs: list[Reference], ids: set[str]) -> None:
+    """Collect the references and ids of the markup ``text``."""
+    for match in _TOKEN.finditer(text):
+        tag = (match.group(1) or match.group(4) or "").lower()
+        if not tag:
+            continue  # a comment
+        values = _attrs(match.group(2) if match.group(1) else match.group(5))
         for key in ("id", "name") if tag == "a" else ("id",):
             if values.get(key):
-                self.ids.add(values[key])
+                ids.add(values[key])
         rel = set(values.get("rel", "").lower().split())
         asset = tag in ASSET_TAGS or (tag == "link" and bool(rel & ASSET_RELS))
         for attr in URL_ATTRS:
             if values.get(attr):
-                self.refs.append(Reference(values[attr].strip(), f"<{tag} {attr}>", asset))
+                refs.append(Reference(values[attr].strip(), f"<{tag} {attr}>", asset))
         for attr in ("srcset", "imagesrcset"):
             for candidate in values.get(attr, "").split(","):
                 if candidate.strip():
-                    url = candidate.split()[0]
-                    self.refs.append(Reference(url, f"<{tag} {attr}>", True))
+                    refs.append(Reference(candidate.split()[0], f"<{tag} {attr}>", True))
         for url in css_urls(values.get("style", "")):
-            self.refs.append(Reference(url, f"<{tag} style>", True))
-        self._in_style = tag == "style"
-
-    def handle_endtag(self, tag: str) -> None:
+            refs.append(Reference(url, f"<{tag} style>", True))
         if tag == "style":
-            self._in_style = False
+            refs.extend(Reference(url, "<style>", True) for url in css_urls(match.group(3)))
 
-    def handle_data(self, data: str) -> None:
-        if self._in_style:
-            self.refs.extend(Reference(url, "<style>", True) for url in css_urls(data))
+
+def _read_page(data: bytes) -> _Page:
+    """A page's head, content and what follows it; a page of another layout whole."""
+    nav = data.find(_NAV_START)
+    content = data.find(_CONTENT_START, nav)
+    page = _Page([], set(), whole=nav < 0 or content < 0)
+    parts = [data] if page.whole else [data[:nav], data[content:]]
+    for part in parts:  # only these are decoded: the navigation is most of a page
+        _read(part.decode("utf-8", errors="replace"), page.refs, page.ids)
+    return page
 
 
 def css_urls(css: str) -> Iterator[str]:
@@ -118,25 +155,56 @@ class SiteScan:
         return Location(f"{self.shown}/{html}")
 
 
+@dataclass
+class _Site:
+    """The built site's files and folders, and what its pages reference."""
+
+    root: Path
+    files: set[str]
+    folders: set[str]
+    pages: dict[str, _Page]
+
+    def has_id(self, html: str, anchor: str) -> bool:
+        """Whether page ``html`` defines ``anchor``: read whole if the parts read so far do not."""
+        page = self.pages[html]
+        if anchor not in page.ids and not page.whole:
+            text = (self.root / html).read_text(encoding="utf-8", errors="replace")
+            _read(text, [], page.ids)
+            page.whole = True
+        return anchor in page.ids
+
+
+def _walk(root: Path) -> _Site:
+    site = _Site(root, set(), set(), {})
+    for folder, dirs, names in os.walk(root):
+        rel = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel == "." else f"{rel}/"
+        site.folders.update(prefix + d for d in dirs)
+        site.files.update(prefix + n for n in names)
+    return site
+
+
 def scan_site(scan: SiteScan) -> list[Issue]:
-    """Every external asset and dangling internal link or anchor in the built site."""
-    pages: dict[str, _Page] = {}
-    for path in sorted(scan.site.rglob("*.html")):
-        parser = _Page()
-        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-        pages[path.relative_to(scan.site).as_posix()] = parser
+    """Every external asset and dangling internal link or anchor that MkDocs does not report."""
+    site = _walk(scan.site)
+    for html in sorted((f for f in site.files if f.endswith(".html")), key=_parts):
+        site.pages[html] = _read_page((scan.site / html).read_bytes())
     issues: list[Issue] = []
-    for html, parsed in pages.items():
-        for ref in parsed.refs:
-            problem = _check(scan, html, ref, pages)
+    for html, page in site.pages.items():
+        for ref in page.refs:
+            problem = _check(scan, site, html, ref)
             if problem:
                 issues.append(problem)
-    for css in sorted(scan.site.rglob("*.css")):
-        rel = css.relative_to(scan.site).as_posix()
-        for url in css_urls(css.read_text(encoding="utf-8", errors="replace")):
+    for rel in sorted((f for f in site.files if f.endswith(".css")), key=_parts):
+        css = (scan.site / rel).read_text(encoding="utf-8", errors="replace")
+        for url in css_urls(css):
             if is_external(url):
                 issues.append(_external(Location(f"{scan.shown}/{rel}"), rel, url, "url()"))
     return issues
+
+
+def _parts(rel: str) -> list[str]:
+    return rel.split("/")
 
 
 def _external(location: Location, page: str, url: str, where: str) -> Issue:
@@ -148,7 +216,7 @@ def _external(location: Location, page: str, url: str, where: str) -> Issue:
     )
 
 
-def _check(scan: SiteScan, html: str, ref: Reference, pages: Mapping[str, _Page]) -> Issue | None:
+def _check(scan: SiteScan, site: _Site, html: str, ref: Reference) -> Issue | None:
     url = ref.url
     if is_external(url):
         if ref.asset:
@@ -162,12 +230,12 @@ def _check(scan: SiteScan, html: str, ref: Reference, pages: Mapping[str, _Page]
             return None  # served by the web server for any path, so MkDocs makes its URLs absolute
         return _dangling(scan, html, ref, "以「/」開頭的絕對路徑在 file:// 及子目錄部署時會失效")
     target = _resolve(html, unquote(parts.path))
-    if target is not None and (scan.site / target).is_dir():
+    if target is not None and target in site.folders:
         target = f"{target}/index.html"
-    if target is None or not (scan.site / target).is_file():
+    if target is None or target not in site.files:
         return _dangling(scan, html, ref, f"目標「{target or parts.path}」不存在")
     fragment = unquote(parts.fragment)
-    if fragment and target in pages and fragment not in pages[target].ids:
+    if fragment and target in site.pages and not site.has_id(target, fragment):
         return _dangling(scan, html, ref, f"頁面「{target}」中沒有錨點「#{fragment}」")
     return None
 
