@@ -12,6 +12,7 @@ from generator.dates import add_months
 from generator.errors import Issue, Location, Severity
 from generator.load import DataPath, SourceMap
 from generator.model import FirmData, Record, Waiver
+from generator.package_data import package_yaml
 
 CATEGORIES = ("1", "2", "foreign")
 
@@ -117,38 +118,51 @@ class CheckContext:
         return self.sources.find(path)
 
 
-SEVERE_FOR_CAT1: dict[str, Severity] = {
-    "1": Severity.ERROR,
-    "2": Severity.WARNING,
-    "foreign": Severity.WARNING,
-}
-
 RULES: list[Rule] = []
 
 
 def rule(
     id: str,
-    *,
-    article: int,
-    item: str,
-    title: str,
-    hint: str,
-    severity: Severity | dict[str, Severity] = Severity.ERROR,
-    thresholds: tuple[str, ...] = (),
-    basis: str = "V",
 ) -> Callable[[Callable[[CheckContext], Iterable[Hit]]], Callable[[CheckContext], Iterable[Hit]]]:
-    """Register a rule function; ``severity`` may differ per firm category."""
-    levels = severity if isinstance(severity, dict) else dict.fromkeys(CATEGORIES, severity)
+    """Register a rule function under ``id``; what the rule is (article, title, hint, severity
+    per firm category, thresholds, basis) is its entry in ``generator/data/rule_pack.yaml``."""
+    entry = pack_entries().get(id)
+    if entry is None:
+        raise ValueError(f"rule {id} has no entry in rule_pack.yaml")
+    severity = entry["severity"]
+    levels = (
+        {c: Severity(severity[c]) for c in CATEGORIES}
+        if isinstance(severity, dict)
+        else dict.fromkeys(CATEGORIES, Severity(severity))
+    )
 
     def register(
         func: Callable[[CheckContext], Iterable[Hit]],
     ) -> Callable[[CheckContext], Iterable[Hit]]:
         if any(r.id == id for r in RULES):
             raise ValueError(f"duplicate rule id {id}")
-        RULES.append(Rule(id, article, item, title, levels, hint, thresholds, basis, func))
+        thresholds = tuple(entry.get("thresholds", ()))
+        RULES.append(
+            Rule(
+                id,
+                int(entry["article"]),
+                str(entry["item"]),
+                str(entry["title"]),
+                levels,
+                str(entry["hint"]),
+                thresholds,
+                str(entry["basis"]),
+                func,
+            )
+        )
         return func
 
     return register
+
+
+def pack_entries() -> dict[str, dict[str, Any]]:
+    """The rule pack's entries by rule id."""
+    return {str(e["id"]): e for e in package_yaml("rule_pack.yaml")["rules"]}
 
 
 def natural_key(text: str) -> tuple[tuple[int, str], ...]:

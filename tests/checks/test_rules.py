@@ -84,3 +84,11 @@ def test_example_firm_has_no_errors(example_project: Path, run_cli: Callable[...
         ("info", "TSA-9.2-recommended-clauses"),
         ("info", "TSA-9.2-clause-remediation"),
     ]
+
+
+def test_every_rule_pack_entry_has_exactly_one_check() -> None:
+    from generator.compliance.rule import pack_entries
+
+    registered = [r.id for r in all_rules()]
+    assert len(registered) == len(set(registered))
+    assert sorted(registered) == sorted(pack_entries())

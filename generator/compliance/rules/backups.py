@@ -5,19 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.compliance.rule import CheckContext, Hit, rule
-from generator.errors import Severity
 from generator.labels import label
 from generator.model import System
 from generator.render import format_minutes
 
 
-@rule(
-    "TSA-5.1-backup-exists",
-    article=5,
-    item="5.1",
-    title="每套核心系統須有資料備份機制",
-    hint="在 backups 為此系統新增備份組。",
-)
+@rule("TSA-5.1-backup-exists")
 def core_system_has_backup(ctx: CheckContext) -> Iterator[Hit]:
     """Every core system has at least one backup set."""
     for system in ctx.firm.core_systems():
@@ -25,15 +18,7 @@ def core_system_has_backup(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」沒有任何備份組", system)
 
 
-@rule(
-    "TSA-5.1-321",
-    article=5,
-    item="5.1",
-    title="核心系統備份宜符合 3-2-1 原則（份數、媒體種類、異地份數）",
-    hint="增加副本，分存兩種以上媒體，並至少一份存放在系統主要場所以外。",
-    severity=Severity.WARNING,
-    thresholds=("backup_min_copies", "backup_min_media", "backup_min_offsite"),
-)
+@rule("TSA-5.1-321")
 def backup_321(ctx: CheckContext) -> Iterator[Hit]:
     """Each backup set of a core system: ≥3 copies, ≥2 media types, ≥1 off the primary site."""
     policy = ctx.policy
@@ -60,15 +45,7 @@ def backup_321(ctx: CheckContext) -> Iterator[Hit]:
                 )
 
 
-@rule(
-    "TSA-5.1-interval-rpo",
-    article=5,
-    item="5.1",
-    title="備份間隔不得長於系統的 RPO",
-    hint="提高備份頻率或改採資料複寫，使備份間隔不超過 RPO。",
-    severity=Severity.WARNING,
-    basis="I",
-)
+@rule("TSA-5.1-interval-rpo")
 def backup_interval_within_rpo(ctx: CheckContext) -> Iterator[Hit]:
     """The most frequent backup of a core system runs at least as often as its RPO."""
     for system in ctx.firm.core_systems():
@@ -86,15 +63,7 @@ def backup_interval_within_rpo(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-5.1-restore-test",
-    article=5,
-    item="5.1",
-    title="核心系統的每個備份組須在期間內通過回存測試",
-    hint="安排回存測試，並在 backups 的 restore_tests 記錄日期與結果。",
-    thresholds=("restore_test_months",),
-    basis="P",
-)
+@rule("TSA-5.1-restore-test")
 def restore_tested(ctx: CheckContext) -> Iterator[Hit]:
     """Each backup set of a core system passed a restore test within the policy period."""
     months = ctx.policy.restore_test_months
@@ -112,13 +81,7 @@ def restore_tested(ctx: CheckContext) -> Iterator[Hit]:
                 )
 
 
-@rule(
-    "TSA-5.3-encryption",
-    article=5,
-    item="5.3",
-    title="機密與敏感性資料的備份須加密",
-    hint="將此備份組改為加密（encrypted: true），或重新檢視系統的資料分級。",
-)
+@rule("TSA-5.3-encryption")
 def confidential_backups_encrypted(ctx: CheckContext) -> Iterator[Hit]:
     """Backups of systems holding confidential or sensitive data are encrypted."""
     systems = {s.id: s for s in ctx.firm.systems}
@@ -136,13 +99,7 @@ def confidential_backups_encrypted(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-5.2-standby-declared",
-    article=5,
-    item="5.2",
-    title="每套核心系統須有備援架構及備援場所",
-    hint="為核心系統規劃熱、溫或冷備援，並寫明 standby_sites。",
-)
+@rule("TSA-5.2-standby-declared")
 def core_standby_declared(ctx: CheckContext) -> Iterator[Hit]:
     """Core systems have a standby (not ``none``) with at least one standby site."""
     for system in ctx.firm.core_systems():
@@ -157,16 +114,7 @@ def _best_rto(ctx: CheckContext, system: System) -> int | None:
     return best.get(system.standby.type)
 
 
-@rule(
-    "TSA-5.2-standby-rto",
-    article=5,
-    item="5.2",
-    title="備援架構須能達到系統的 RTO",
-    hint="提升備援架構（例如冷備援改為溫或熱備援），或重新檢視 RTO。",
-    severity=Severity.WARNING,
-    thresholds=("standby_best_rto",),
-    basis="I",
-)
+@rule("TSA-5.2-standby-rto")
 def standby_meets_rto(ctx: CheckContext) -> Iterator[Hit]:
     """The standby type's best achievable RTO (policy mapping) is within the system's RTO."""
     for system in ctx.firm.core_systems():

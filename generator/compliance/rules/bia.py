@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.compliance.rule import CheckContext, Hit, rule
-from generator.errors import Severity
 from generator.model import RoleKind
 from generator.render import format_minutes
 
@@ -26,39 +25,19 @@ def _longer_than_business(ctx: CheckContext, target: str) -> Iterator[Hit]:
                 )
 
 
-@rule(
-    "TSA-2.5-system-rto",
-    article=2,
-    item="2.5",
-    title="核心系統的 RTO 不得長於其支援之各核心業務的 RTO",
-    hint="縮短系統 RTO（例如提升備援架構），或重新檢視業務 RTO。",
-)
+@rule("TSA-2.5-system-rto")
 def system_rto_within_business(ctx: CheckContext) -> Iterator[Hit]:
     """Core-system RTO ≤ the RTO of every core business it supports (TWSE guideline Art. 3)."""
     return _longer_than_business(ctx, "rto")
 
 
-@rule(
-    "TSA-2.6-system-rpo",
-    article=2,
-    item="2.6",
-    title="核心系統的 RPO 不得長於其支援之各核心業務的 RPO",
-    hint="提高備份或複寫頻率以縮短系統 RPO，或重新檢視業務 RPO。",
-)
+@rule("TSA-2.6-system-rpo")
 def system_rpo_within_business(ctx: CheckContext) -> Iterator[Hit]:
     """Core-system RPO ≤ the RPO of every core business it supports."""
     return _longer_than_business(ctx, "rpo")
 
 
-@rule(
-    "TSA-2.7-business-rto-mtpd",
-    article=2,
-    item="2.7",
-    title="核心業務的 RTO 不得長於其最大可容忍中斷時間（MTPD）",
-    hint="縮短業務 RTO，或重新評估 MTPD。",
-    severity=Severity.WARNING,
-    basis="I",
-)
+@rule("TSA-2.7-business-rto-mtpd")
 def business_rto_within_mtpd(ctx: CheckContext) -> Iterator[Hit]:
     """Business RTO ≤ MTPD (inferred: an RTO beyond the tolerable interruption is meaningless)."""
     for business in ctx.firm.businesses:
@@ -72,14 +51,7 @@ def business_rto_within_mtpd(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-2.7-minimum-service-level",
-    article=2,
-    item="2.7",
-    title="每項核心業務須訂定最小可接受服務水準",
-    hint="在 businesses 的 minimum_service_level 寫出 RTO 內須回復的最低限度運作水準。",
-    severity=Severity.WARNING,
-)
+@rule("TSA-2.7-minimum-service-level")
 def minimum_service_level(ctx: CheckContext) -> Iterator[Hit]:
     """Each core business names its minimum acceptable service level."""
     for business in ctx.firm.businesses:
@@ -87,13 +59,7 @@ def minimum_service_level(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心業務「{business.name}」未訂定最小可接受服務水準", business)
 
 
-@rule(
-    "TSA-4.1-business-systems",
-    article=4,
-    item="4.1",
-    title="每項核心業務須列出支援它的核心系統",
-    hint="在 businesses 的 systems 列出支援此業務的核心系統 id。",
-)
+@rule("TSA-4.1-business-systems")
 def business_names_core_systems(ctx: CheckContext) -> Iterator[Hit]:
     """Every core business names at least one core system."""
     core = {s.id for s in ctx.firm.core_systems()}
@@ -102,13 +68,7 @@ def business_names_core_systems(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心業務「{business.name}」未列出任何核心系統", business, "systems")
 
 
-@rule(
-    "TSA-4.1-core-system-business",
-    article=4,
-    item="4.1",
-    title="每套核心系統須支援至少一項核心業務",
-    hint="把系統加入對應核心業務的 systems，或將 core 改為 false。",
-)
+@rule("TSA-4.1-core-system-business")
 def core_system_supports_business(ctx: CheckContext) -> Iterator[Hit]:
     """Every core system supports a core business (TWSE guideline definitions)."""
     for system in ctx.firm.core_systems():
@@ -116,13 +76,7 @@ def core_system_supports_business(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」未支援任何核心業務", system, "core")
 
 
-@rule(
-    "TSA-4.2-system-targets",
-    article=4,
-    item="4.2",
-    title="每套核心系統須訂定 RTO 與 RPO",
-    hint="在 systems 填寫 rto 與 rpo（例如 30m、0）。",
-)
+@rule("TSA-4.2-system-targets")
 def core_system_targets(ctx: CheckContext) -> Iterator[Hit]:
     """Core systems carry RTO and RPO, the basis of recovery and backup planning."""
     for system in ctx.firm.core_systems():
@@ -132,15 +86,7 @@ def core_system_targets(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」未訂定 {names}", system)
 
 
-@rule(
-    "TSA-4.2-bia-impacts",
-    article=4,
-    item="4.2",
-    title="每套核心系統須有營運衝擊分析（中斷衝擊隨時間之評估）",
-    hint="在 systems 的 impacts 寫出中斷不同時間後的衝擊程度。",
-    severity=Severity.WARNING,
-    basis="P",
-)
+@rule("TSA-4.2-bia-impacts")
 def core_system_impacts(ctx: CheckContext) -> Iterator[Hit]:
     """Core systems have BIA impacts."""
     for system in ctx.firm.core_systems():
@@ -148,13 +94,7 @@ def core_system_impacts(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」沒有營運衝擊分析（impacts）", system)
 
 
-@rule(
-    "TSA-2.8-category-ciso",
-    article=2,
-    item="2.8",
-    title="證券商類別須與資訊安全長之指派一致",
-    hint="第一類證券商即依內控處理準則第三十六條之二指派資訊安全長者；請核對 category 與 ciso。",
-)
+@rule("TSA-2.8-category-ciso")
 def category_matches_ciso(ctx: CheckContext) -> Iterator[Hit]:
     """A CISO makes a firm 第一類; a 第一類 firm names its CISO and rank (R-CAT-02)."""
     firm = ctx.firm.firm
@@ -169,14 +109,7 @@ def category_matches_ciso(ctx: CheckContext) -> Iterator[Hit]:
         yield Hit("第一類證券商須寫明資訊安全長（person）及其職級（rank）", firm.ciso)
 
 
-@rule(
-    "TSA-2.10-parent-standard",
-    article=2,
-    item="2.10",
-    title="外國證券商依循母集團規範時須寫明規範名稱及較佳之說明",
-    hint="在 firm.parent_standard 填寫 name 與 equivalence。",
-    severity=Severity.WARNING,
-)
+@rule("TSA-2.10-parent-standard")
 def parent_standard_declared(ctx: CheckContext) -> Iterator[Hit]:
     """Foreign firms following the parent's rules name them and state why they are better."""
     firm = ctx.firm.firm
@@ -194,14 +127,7 @@ REQUIRED_ROLES = {
 }
 
 
-@rule(
-    "TSA-4-task-force-roles",
-    article=4,
-    item="4",
-    title="任務編組須有召集人、資訊復原、業務復原及通報聯絡角色（代理人另由 TSA-4.0-role-deputy 檢查）",
-    hint="在 organisation 的角色設定 kind。",
-    basis="P",
-)
+@rule("TSA-4-task-force-roles")
 def task_force_roles(ctx: CheckContext) -> Iterator[Hit]:
     """The task force defines the four key roles (R-ORG-01); deputies: TSA-4.0-role-deputy."""
     organisation = ctx.firm.organisation

@@ -15,11 +15,8 @@ from dataclasses import dataclass
 from generator import phones
 from generator.compliance.rule import CheckContext, Hit, rule
 from generator.contacts.trees import effective_deputy, roles_of
-from generator.errors import Severity
 from generator.labels import label
 from generator.model import ContactTree, FirmData, Phone, Record, TreeNode
-
-WARN = Severity.WARNING
 
 
 @dataclass(frozen=True)
@@ -48,13 +45,7 @@ def _chain(firm: FirmData, nodes: tuple[TreeNode, ...]) -> str:
     return " → ".join(_name(firm, n.person) for n in nodes)
 
 
-@rule(
-    "TSA-7.2-tree-cycle",
-    article=7,
-    item="7.2",
-    title="緊急聯絡樹不得循環：任何人不得出現在自己的上層撥號人之中",
-    hint="同一人只能在聯絡樹出現一次；刪除重複的節點，或改由其他人聯絡。",
-)
+@rule("TSA-7.2-tree-cycle")
 def tree_cycle(ctx: CheckContext) -> Iterator[Hit]:
     """A person who is called again further down their own line of calls."""
     for tree in ctx.firm.contact_trees:
@@ -72,13 +63,7 @@ def tree_cycle(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-7.2-tree-duplicate",
-    article=7,
-    item="7.2",
-    title="同一人在一棵緊急聯絡樹中只能出現一次",
-    hint="同一人被兩位撥號人通知會浪費時間並造成混淆；請保留一個位置。",
-)
+@rule("TSA-7.2-tree-duplicate")
 def tree_duplicate(ctx: CheckContext) -> Iterator[Hit]:
     """The same person in two branches of one tree (not on their own line: that is a cycle)."""
     for tree in ctx.firm.contact_trees:
@@ -99,16 +84,7 @@ def tree_duplicate(ctx: CheckContext) -> Iterator[Hit]:
             seen.setdefault(person, item)
 
 
-@rule(
-    "TSA-7.2-tree-fanout",
-    article=7,
-    item="7.2",
-    title="緊急聯絡樹每人聯絡人數不超過公司政策上限",
-    hint="把部分聯絡對象交給下一層的人，或調整 firm.policy.call_tree_max_fanout。",
-    severity=WARN,
-    thresholds=("call_tree_max_fanout",),
-    basis="I",
-)
+@rule("TSA-7.2-tree-fanout")
 def tree_fanout(ctx: CheckContext) -> Iterator[Hit]:
     """A caller with more callees than ``policy.call_tree_max_fanout``."""
     limit = ctx.policy.call_tree_max_fanout
@@ -123,13 +99,7 @@ def tree_fanout(ctx: CheckContext) -> Iterator[Hit]:
                 )
 
 
-@rule(
-    "TSA-4.0-role-deputy",
-    article=4,
-    item="4.0",
-    title="任務編組的每個角色都須指定代理人",
-    hint="在 organisation 的角色下加上 deputies（代理人）。",
-)
+@rule("TSA-4.0-role-deputy")
 def role_deputy(ctx: CheckContext) -> Iterator[Hit]:
     """Every task-force role names at least one deputy (R-ORG-01)."""
     for role in ctx.firm.roles():
@@ -137,14 +107,7 @@ def role_deputy(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"任務編組角色「{role.title}」沒有代理人", role, "person")
 
 
-@rule(
-    "TSA-7.2-tree-deputy-missing",
-    article=7,
-    item="7.2",
-    title="緊急聯絡樹中的撥號人及任務編組成員須有代理人",
-    hint="在節點加上 deputy，或在其任務編組角色指定 deputies。",
-    severity=WARN,
-)
+@rule("TSA-7.2-tree-deputy-missing")
 def tree_deputy_missing(ctx: CheckContext) -> Iterator[Hit]:
     """A caller, or a task-force role holder, with no deputy in the tree nor in their role."""
     for tree in ctx.firm.contact_trees:
@@ -162,14 +125,7 @@ def tree_deputy_missing(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-7.2-tree-deputy-branch",
-    article=7,
-    item="7.2",
-    title="代理人不得在本人同一條聯絡分支上（本人的上層或下層）",
-    hint="改指定不在此分支上的人為代理人：本人聯絡不到時，上層要能直接找到代理人接手。",
-    severity=WARN,
-)
+@rule("TSA-7.2-tree-deputy-branch")
 def tree_deputy_branch(ctx: CheckContext) -> Iterator[Hit]:
     """A deputy who is the person, one of their callers, or someone they (indirectly) call."""
     for tree in ctx.firm.contact_trees:
@@ -213,14 +169,7 @@ def _phones(firm: FirmData) -> Iterator[tuple[Record, str, Phone]]:
             yield from ((contact, f"{vendor.name} {contact.name}", p) for p in contact.phones)
 
 
-@rule(
-    "TSA-7.2-phone-invalid",
-    article=7,
-    item="7.2",
-    title="聯絡電話須為有效的臺灣或國際電話號碼",
-    hint="臺灣號碼寫成 02-2700-0101、0912-345-678；國外號碼以 + 及國碼開頭；"
-    "分機寫在 ext。110、119 等特碼只能用於 kind: hotline。",
-)
+@rule("TSA-7.2-phone-invalid")
 def phone_invalid(ctx: CheckContext) -> Iterator[Hit]:
     """Every number parses and is valid (libphonenumber); personal numbers are not quoted."""
     for _owner, who, phone in _phones(ctx.firm):
@@ -240,16 +189,7 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-@rule(
-    "TSA-7.2-contact-stale",
-    article=7,
-    item="7.2",
-    title="聯絡資料須在公司政策期間內重新確認",
-    hint="向本人或該單位確認電話後更新 last_verified，或調整 firm.policy.contact_verify_months。",
-    severity=WARN,
-    thresholds=("contact_verify_months",),
-    basis="I",
-)
+@rule("TSA-7.2-contact-stale")
 def contact_stale(ctx: CheckContext) -> Iterator[Hit]:
     """People and parties whose ``last_verified`` is missing or older than the policy allows.
 

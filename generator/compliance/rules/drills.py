@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from generator.compliance.rule import SEVERE_FOR_CAT1, CheckContext, Hit, rule
-from generator.errors import Severity
+from generator.compliance.rule import CheckContext, Hit, rule
 from generator.labels import label
 from generator.model import Drill, DrillResult, System
 from generator.render import format_minutes
@@ -24,16 +23,7 @@ def done_drills(ctx: CheckContext, since: dt.date | None = None) -> list[Drill]:
     ]
 
 
-@rule(
-    "TSA-3.5-system-drilled",
-    article=3,
-    item="3.2(五)",
-    title="每套核心系統須在演練期間內完成系統備援演練或資料備份回存測試",
-    hint="安排包含此系統的同地／異地系統備援演練或資料備份回存測試。",
-    severity=SEVERE_FOR_CAT1,
-    thresholds=("drill_period_months", "drill_period_months_by_tier"),
-    basis="P",
-)
+@rule("TSA-3.5-system-drilled")
 def core_systems_drilled(ctx: CheckContext) -> Iterator[Hit]:
     """Every core system took part in a failover or restore drill within the drill period."""
     months = ctx.drill_period()
@@ -44,16 +34,7 @@ def core_systems_drilled(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」{months} 個月內沒有完成的備援或回存演練", system)
 
 
-@rule(
-    "TSA-3.2-category-rotation",
-    article=3,
-    item="3.2(一)",
-    title="天然災害、人為災害與資通安全事件三類情境須在輪替週期內各演練一次",
-    hint="在演練計畫中輪流安排各類風險情境。",
-    severity=Severity.WARNING,
-    thresholds=("scenario_rotation_years",),
-    basis="P",
-)
+@rule("TSA-3.2-category-rotation")
 def categories_drilled(ctx: CheckContext) -> Iterator[Hit]:
     """Each scenario category was drilled within the rotation cycle."""
     years = ctx.policy.scenario_rotation_years
@@ -70,13 +51,7 @@ def categories_drilled(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-3.3-drill-risks",
-    article=3,
-    item="3.2(三)",
-    title="系統備援演練及回存測試須於事前辨識風險並擬定保護措施",
-    hint="在演練的 risks 列出演練可能造成的風險（risk）及保護措施（protection）。",
-)
+@rule("TSA-3.3-drill-risks")
 def drill_risks_recorded(ctx: CheckContext) -> Iterator[Hit]:
     """Failover and restore drills (not cancelled) record pre-drill risks and protections."""
     for drill in ctx.firm.drills:
@@ -84,14 +59,7 @@ def drill_risks_recorded(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"演練「{drill.title}」未記錄事前辨識的風險及保護措施", drill, "type")
 
 
-@rule(
-    "TSA-3.6-business-verification",
-    article=3,
-    item="3.2(六)",
-    title="第一類證券商之異地系統備援演練須納入實際業務運作驗證",
-    hint="異地備援演練時由業務單位實際驗證，並在 review 寫 business_verified: true。",
-    severity={"1": Severity.ERROR, "2": Severity.INFO, "foreign": Severity.INFO},
-)
+@rule("TSA-3.6-business-verification")
 def offsite_business_verified(ctx: CheckContext) -> Iterator[Hit]:
     """Off-site failover drills held include actual business verification."""
     for drill in done_drills(ctx):
@@ -101,13 +69,7 @@ def offsite_business_verified(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"異地系統備援演練「{drill.title}」未納入實際業務運作驗證", drill, "review")
 
 
-@rule(
-    "TSA-3.7-review-meeting",
-    article=3,
-    item="3.2(七)",
-    title="演練後須召開檢討會議",
-    hint="在演練的 review 記錄檢討會議日期及會議紀錄編號。",
-)
+@rule("TSA-3.7-review-meeting")
 def review_held(ctx: CheckContext) -> Iterator[Hit]:
     """Every drill held has a review meeting on record."""
     for drill in done_drills(ctx):
@@ -115,16 +77,7 @@ def review_held(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"演練「{drill.title}」沒有檢討會議紀錄", drill, "status")
 
 
-@rule(
-    "TSA-3.7-review-window",
-    article=3,
-    item="3.2(七)",
-    title="檢討會議須在演練後的期限內召開",
-    hint="於期限內召開檢討會議，或調整 policy.review_window_days。",
-    severity=Severity.WARNING,
-    thresholds=("review_window_days",),
-    basis="I",
-)
+@rule("TSA-3.7-review-window")
 def review_in_time(ctx: CheckContext) -> Iterator[Hit]:
     """The review meeting is held within the policy window after the drill."""
     window = ctx.policy.review_window_days
@@ -142,13 +95,7 @@ def review_in_time(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-3.7-results-recorded",
-    article=3,
-    item="3.2(七)",
-    title="系統備援演練及回存測試須記錄各系統的實際復原時間及資料損失",
-    hint="在演練的 results 為每套系統記錄 recovery_time 與 data_loss。",
-)
+@rule("TSA-3.7-results-recorded")
 def results_recorded(ctx: CheckContext) -> Iterator[Hit]:
     """Failover and restore drills held record recovery time and data loss for each system."""
     for drill in done_drills(ctx):
@@ -187,14 +134,7 @@ def _miss_text(result: DrillResult, system: System, target: str) -> str:
     return f"實際資料損失 {format_minutes(result.data_loss)} 超過 RPO {format_minutes(system.rpo)}"
 
 
-@rule(
-    "TSA-3.7-target-missed",
-    article=3,
-    item="3.2(七)",
-    title="演練結果未達 RTO／RPO（已有改善事項者列為提示）",
-    hint="確認改善事項已完成，並於下次演練驗證。",
-    severity=Severity.INFO,
-)
+@rule("TSA-3.7-target-missed")
 def target_missed_with_action(ctx: CheckContext) -> Iterator[Hit]:
     """A drill result beyond RTO/RPO that has corrective actions: shown for the record."""
     for drill, result, system, target in _misses(ctx):
@@ -209,15 +149,7 @@ def target_missed_with_action(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-3.7-miss-action",
-    article=3,
-    item="3.2(七)",
-    title="演練結果未達 RTO／RPO 者須有改善事項（負責人及期限）",
-    hint="在演練的 findings 新增改善事項，寫明 action、owner 與 due。",
-    severity=Severity.WARNING,
-    basis="I",
-)
+@rule("TSA-3.7-miss-action")
 def target_missed_without_action(ctx: CheckContext) -> Iterator[Hit]:
     """A drill result beyond RTO/RPO without any corrective action."""
     for drill, result, system, target in _misses(ctx):
@@ -231,13 +163,7 @@ def target_missed_without_action(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-3.4-procedure",
-    article=3,
-    item="3.2(四)",
-    title="每套核心系統須有可供演練驗證的復原標準作業程序",
-    hint="在 systems 的 procedure 寫出復原步驟（動作、角色、預估分鐘）。",
-)
+@rule("TSA-3.4-procedure")
 def core_procedure(ctx: CheckContext) -> Iterator[Hit]:
     """Every core system has a recovery procedure that drills can verify."""
     for system in ctx.firm.core_systems():
@@ -245,15 +171,7 @@ def core_procedure(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」沒有復原程序", system)
 
 
-@rule(
-    "TSA-3.4-procedure-time",
-    article=3,
-    item="3.2(四)",
-    title="復原程序的預估時間合計不得超過系統的 RTO",
-    hint="調整復原步驟或預估時間，或重新檢視 RTO。",
-    severity=Severity.WARNING,
-    basis="I",
-)
+@rule("TSA-3.4-procedure-time")
 def procedure_within_rto(ctx: CheckContext) -> Iterator[Hit]:
     """The recovery procedure's estimated minutes add up to no more than the RTO."""
     for system in ctx.firm.core_systems():

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from generator.compliance.rule import CheckContext, Hit, rule
 from generator.dates import add_months
-from generator.errors import Severity
 
 FRESHNESS_RULES = (
     "TSA-4.2-bia-review",
@@ -18,16 +17,7 @@ FRESHNESS_RULES = (
 )
 
 
-@rule(
-    "TSA-4.2-bia-review",
-    article=4,
-    item="4.2",
-    title="核心系統的營運衝擊分析須在期間內重新檢視",
-    hint="重新檢視營運衝擊分析，並更新 systems 的 bia_reviewed。",
-    severity=Severity.WARNING,
-    thresholds=("bia_review_months",),
-    basis="P",
-)
+@rule("TSA-4.2-bia-review")
 def bia_reviewed(ctx: CheckContext) -> Iterator[Hit]:
     """Each core system's BIA was reviewed within the policy period."""
     months = ctx.policy.bia_review_months
@@ -43,16 +33,7 @@ def bia_reviewed(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-9.2-contract-expiring",
-    article=9,
-    item="9.2",
-    title="委外契約即將到期",
-    hint="啟動續約，並趁換約納入缺少的營運持續條款。",
-    severity=Severity.WARNING,
-    thresholds=("contract_notice_months",),
-    basis="I",
-)
+@rule("TSA-9.2-contract-expiring")
 def contract_expiring(ctx: CheckContext) -> Iterator[Hit]:
     """Vendor contracts ending within the notice period."""
     horizon = add_months(ctx.today, ctx.policy.contract_notice_months)
@@ -66,14 +47,7 @@ def contract_expiring(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-3.7-action-overdue",
-    article=3,
-    item="3.2(七)",
-    title="演練改善事項逾期未完成",
-    hint="完成改善事項並將 status 改為 done，或經核准後調整期限。",
-    severity=Severity.WARNING,
-)
+@rule("TSA-3.7-action-overdue")
 def actions_overdue(ctx: CheckContext) -> Iterator[Hit]:
     """Open corrective actions past their due date."""
     people = {p.id: p.name for p in ctx.firm.people}
@@ -88,16 +62,7 @@ def actions_overdue(ctx: CheckContext) -> Iterator[Hit]:
                 )
 
 
-@rule(
-    "TSA-3-edition-review",
-    article=3,
-    item="3.1",
-    title="業務持續計畫手冊須在期間內重新核定",
-    hint="檢視手冊內容並核定新版次（firm.edition）。",
-    severity=Severity.WARNING,
-    thresholds=("plan_review_months",),
-    basis="I",
-)
+@rule("TSA-3-edition-review")
 def edition_reviewed(ctx: CheckContext) -> Iterator[Hit]:
     """The edition in force was approved within the review period."""
     months = ctx.policy.plan_review_months

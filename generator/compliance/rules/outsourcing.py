@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from generator.compliance.rule import CheckContext, Hit, rule
 from generator.dates import add_months
-from generator.errors import Severity
 from generator.labels import label
 from generator.model import Product, Record, Vendor
 from generator.render import format_minutes
@@ -42,14 +41,7 @@ def _gap_message(vendor: Vendor, row: ClauseRow, kind: str) -> str:
     return f"供應商「{vendor.name}」的委外契約缺少{kind}條款「{d.title}」（{d.key}，{d.citation}）"
 
 
-@rule(
-    "TSA-9.2-required-clauses",
-    article=9,
-    item="9.2",
-    title="核心系統委外契約須納入營運持續管理要求（必要條款）",
-    hint="於契約（或增補協議）納入該條款並在 vendors 的 clauses 記下條次；"
-    "尚在協商時請標示 status: missing 並填寫 remediation 與 due。",
-)
+@rule("TSA-9.2-required-clauses")
 def required_clauses(ctx: CheckContext) -> Iterator[Hit]:
     """A required clause is missing and no remediation is planned (or its due date passed)."""
     for vendor in _core_vendors(ctx):
@@ -72,14 +64,7 @@ def _remediation_pending(ctx: CheckContext, row: ClauseRow) -> bool:
     return clause.due is None or clause.due >= ctx.today
 
 
-@rule(
-    "TSA-9.2-clause-remediation",
-    article=9,
-    item="9.2",
-    title="缺漏之必要條款須於改善期限內補入契約",
-    hint="於預定日前完成契約增補，完成後將該條款改為已納入（填寫 section）。",
-    severity=Severity.WARNING,
-)
+@rule("TSA-9.2-clause-remediation")
 def clause_remediation(ctx: CheckContext) -> Iterator[Hit]:
     """A required clause is missing but a remediation with a future (or no) due date exists."""
     for vendor in _core_vendors(ctx):
@@ -97,15 +82,7 @@ def clause_remediation(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-9.2-recommended-clauses",
-    article=9,
-    item="9.2",
-    title="核心系統委外契約宜納入之建議條款",
-    hint="續約或增補時一併納入；確實不適用者請標示 status: not_applicable 並填寫 reason。",
-    severity=Severity.INFO,
-    basis="I",
-)
+@rule("TSA-9.2-recommended-clauses")
 def recommended_clauses(ctx: CheckContext) -> Iterator[Hit]:
     """A recommended (not required) clause is missing from a core vendor's contract."""
     for vendor in _core_vendors(ctx):
@@ -115,13 +92,7 @@ def recommended_clauses(ctx: CheckContext) -> Iterator[Hit]:
                 yield Hit(_gap_message(vendor, row, "建議"), record, field)
 
 
-@rule(
-    "TSA-9.1-commitment-causes",
-    article=9,
-    item="9.1",
-    title="委外核心系統須有供應商對四類中斷原因之復原承諾（RTO 與 RPO）",
-    hint="在 vendors 的 commitments 為每個支援之核心系統列出四類 cause，各填 rto 與 rpo。",
-)
+@rule("TSA-9.1-commitment-causes")
 def commitment_causes(ctx: CheckContext) -> Iterator[Hit]:
     """Each cause × supported core system has a commitment stating both RTO and RPO."""
     for vendor in _core_vendors(ctx):
@@ -144,13 +115,7 @@ def commitment_causes(ctx: CheckContext) -> Iterator[Hit]:
                     )
 
 
-@rule(
-    "TSA-9.1-commitment-rto-rpo",
-    article=9,
-    item="9.1",
-    title="供應商之復原承諾須滿足核心系統的 RTO 與 RPO",
-    hint="與供應商協商縮短承諾之復原時間或資料復原點，或調整備援架構。",
-)
+@rule("TSA-9.1-commitment-rto-rpo")
 def commitment_meets_targets(ctx: CheckContext) -> Iterator[Hit]:
     """Committed RTO ≤ system RTO and committed RPO ≤ system RPO, for every cause."""
     for vendor in _core_vendors(ctx):
@@ -170,14 +135,7 @@ def commitment_meets_targets(ctx: CheckContext) -> Iterator[Hit]:
                 )
 
 
-@rule(
-    "TSA-9.1-vendor-drill",
-    article=9,
-    item="9.1",
-    title="委外核心系統之供應商須於演練期間內配合或自行辦理演練",
-    hint="安排供應商參與本公司演練（drills 的 vendors），或在 vendors 的 own_drills 記錄其自行演練及佐證。",
-    thresholds=("drill_period_months",),
-)
+@rule("TSA-9.1-vendor-drill")
 def vendor_drill(ctx: CheckContext) -> Iterator[Hit]:
     """The vendor took part in (or ran) a completed drill within the drill period."""
     months = ctx.policy.drill_period_months
@@ -200,13 +158,7 @@ def vendor_drill(ctx: CheckContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "TSA-9.2-contract-expired",
-    article=9,
-    item="9.2",
-    title="委外核心系統須有有效之委外契約",
-    hint="完成續約並更新 contract 的 end（或新契約之 id、start、end）。",
-)
+@rule("TSA-9.2-contract-expired")
 def contract_expired(ctx: CheckContext) -> Iterator[Hit]:
     """A core vendor has no contract on record, or its contract has ended."""
     months = ctx.policy.contract_warning_months
@@ -232,13 +184,7 @@ def _unplanned_products(ctx: CheckContext, state: str) -> Iterator[tuple[Vendor,
                 yield vendor, product
 
 
-@rule(
-    "TSA-9.1-product-eos",
-    article=9,
-    item="9.1(4)",
-    title="已停止支援之產品須有汰換或升級計畫",
-    hint="在 products 的 replacement_plan 說明汰換或升級計畫與時程。",
-)
+@rule("TSA-9.1-product-eos")
 def product_past_eos(ctx: CheckContext) -> Iterator[Hit]:
     """A product of a core vendor is past its end of support without a replacement plan."""
     for vendor, product in _unplanned_products(ctx, "past"):
@@ -250,16 +196,7 @@ def product_past_eos(ctx: CheckContext) -> Iterator[Hit]:
         )
 
 
-@rule(
-    "TSA-9.1-product-eos-near",
-    article=9,
-    item="9.1(4)",
-    title="即將停止支援之產品宜預先訂定汰換或升級計畫",
-    hint="在 products 的 replacement_plan 說明汰換或升級計畫與時程。",
-    severity=Severity.WARNING,
-    thresholds=("eos_warning_months",),
-    basis="I",
-)
+@rule("TSA-9.1-product-eos-near")
 def product_near_eos(ctx: CheckContext) -> Iterator[Hit]:
     """A product reaches its end of support within the policy window without a plan."""
     months = ctx.policy.eos_warning_months

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.compliance.rule import CheckContext, Hit, rule
-from generator.errors import Severity
 from generator.labels import label
 from generator.render import format_minutes
 
@@ -13,13 +12,7 @@ CATEGORIES = ("natural", "man_made", "cyber")
 REPORT_KINDS = ("exchange",)
 
 
-@rule(
-    "TSA-7.1-scenario-categories",
-    article=7,
-    item="7.1",
-    title="風險情境須涵蓋天然災害、人為災害與資通安全事件",
-    hint="在 scenarios 為缺少的類別新增風險情境。",
-)
+@rule("TSA-7.1-scenario-categories")
 def scenario_categories(ctx: CheckContext) -> Iterator[Hit]:
     """The firm identified scenarios of all three categories (Art. 3.2(一), 7)."""
     present = {s.category for s in ctx.firm.scenarios}
@@ -29,13 +22,7 @@ def scenario_categories(ctx: CheckContext) -> Iterator[Hit]:
         yield Hit(f"風險情境缺少下列類別：{'、'.join(missing)}", record)
 
 
-@rule(
-    "TSA-7-scenario-measures",
-    article=7,
-    item="7",
-    title="每個風險情境須有應變、減災及復原措施",
-    hint="在情境中補上 mitigation（減災）與 recovery（復原）措施。",
-)
+@rule("TSA-7-scenario-measures")
 def scenario_measures(ctx: CheckContext) -> Iterator[Hit]:
     """Each scenario has response, mitigation and recovery steps."""
     names = {"mitigation": "減災措施", "recovery": "復原措施"}
@@ -45,15 +32,7 @@ def scenario_measures(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"風險情境「{scenario.name}」缺少{'、'.join(missing)}", scenario, "response")
 
 
-@rule(
-    "TSA-7-system-coverage",
-    article=7,
-    item="7",
-    title="每套核心系統須至少納入一個風險情境的應變作業",
-    hint="在相關風險情境的 systems 加入此系統。",
-    severity=Severity.WARNING,
-    basis="P",
-)
+@rule("TSA-7-system-coverage")
 def systems_in_scenarios(ctx: CheckContext) -> Iterator[Hit]:
     """Every core system appears in at least one scenario."""
     covered = {sid for s in ctx.firm.scenarios for sid in s.systems}
@@ -62,13 +41,7 @@ def systems_in_scenarios(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"核心系統「{system.name}」未納入任何風險情境", system)
 
 
-@rule(
-    "TSA-7.2-notification",
-    article=7,
-    item="7.2",
-    title="每個風險情境須有緊急通報程序（通報對象與時限）",
-    hint="在情境的 notifications 寫出通報對象（to）、時限（deadline）與方式。",
-)
+@rule("TSA-7.2-notification")
 def scenario_notifications(ctx: CheckContext) -> Iterator[Hit]:
     """Each scenario has a notification procedure."""
     for scenario in ctx.firm.scenarios:
@@ -76,14 +49,7 @@ def scenario_notifications(ctx: CheckContext) -> Iterator[Hit]:
             yield Hit(f"風險情境「{scenario.name}」沒有緊急通報程序", scenario)
 
 
-@rule(
-    "TSA-7.2-cyber-channel",
-    article=7,
-    item="7.2",
-    title="資通安全事件情境須向證交所／櫃買中心通報（證券期貨業資安事件通報平台）",
-    hint="在資安情境的 notifications 加入交易所（parties 中 kind: exchange）。",
-    basis="P",
-)
+@rule("TSA-7.2-cyber-channel")
 def cyber_reporting_channel(ctx: CheckContext) -> Iterator[Hit]:
     """Cyber scenarios notify an exchange (the securities-industry reporting channel)."""
     exchanges = {p.id for p in ctx.firm.parties if p.kind in REPORT_KINDS}
@@ -97,16 +63,7 @@ def cyber_reporting_channel(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-7.2-cyber-deadline",
-    article=7,
-    item="7.2",
-    title="資通安全事件初報時限不得超過政策值",
-    hint="縮短通報時限，或調整 policy.incident_initial_report。",
-    severity=Severity.WARNING,
-    thresholds=("incident_initial_report",),
-    basis="I",
-)
+@rule("TSA-7.2-cyber-deadline")
 def cyber_reporting_deadline(ctx: CheckContext) -> Iterator[Hit]:
     """Cyber scenarios report to the exchange within the initial-report deadline."""
     limit = ctx.policy.incident_initial_report

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.compliance.rule import SEVERE_FOR_CAT1, CheckContext, Hit, rule
+from generator.compliance.rule import CheckContext, Hit, rule
 from generator.compliance.rules.drills import done_drills
-from generator.errors import Severity
 
 
-@rule(
-    "TSA-8-member-records",
-    article=8,
-    item="8",
-    title="每位任務編組人員須在期間內有訓練或演練紀錄",
-    hint="安排此人參加訓練或演練，並記錄於 training 或 drills 的 participants。",
-    severity=SEVERE_FOR_CAT1,
-    thresholds=("training_period_months",),
-    basis="P",
-)
+@rule("TSA-8-member-records")
 def member_records(ctx: CheckContext) -> Iterator[Hit]:
     """Each task-force member took part in a training or a drill within the period."""
     months = ctx.policy.training_period_months
@@ -34,15 +24,7 @@ def member_records(ctx: CheckContext) -> Iterator[Hit]:
             )
 
 
-@rule(
-    "TSA-8-training-hours",
-    article=8,
-    item="8",
-    title="資安人員及一般人員每年資安訓練時數須達門檻",
-    hint="安排訓練課程，或調整 policy.training_hours_security／training_hours_general。",
-    severity=Severity.WARNING,
-    thresholds=("training_hours_security", "training_hours_general"),
-)
+@rule("TSA-8-training-hours")
 def training_hours(ctx: CheckContext) -> Iterator[Hit]:
     """Security staff ≥ 15 h a year, other task-force members ≥ 3 h (inspection point 3)."""
     since = ctx.months_ago(12)
