@@ -65,7 +65,7 @@ bench: $(VENV)/.site-installed
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/check_rules.py --scale 10
 	$(BIN)/python bench/offline.py
-	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/scale.py --scales 1 5 10 --repeat 3 --build-repeat 2
 
 bench-publish: $(VENV)/.site-installed
 	$(BIN)/python bench/publish.py

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.compliance.registry import run_checks
 from generator.compliance.rule import CheckContext
-from generator.dates import today
 from generator.compliance.waivers import apply_waivers
+from generator.dates import today
 from generator.pipeline import load_and_validate
 
 

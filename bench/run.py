@@ -31,9 +31,13 @@ def copy_project(root: Path, data: Path) -> Path:
 
 
 def timed(args: list[str], cwd: Path, before: list[Path] | None = None) -> float:
-    """Seconds one command takes; ``before`` paths are removed first (a cold generation)."""
+    """Seconds one command takes; ``before`` paths are removed first (a cold generation).
+
+    The disk is flushed first, so deletions and writes of the step before are not billed to it.
+    """
     for path in before or []:
         shutil.rmtree(path, ignore_errors=True)
+    os.sync()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     start = time.perf_counter()
     subprocess.run(args, cwd=cwd, env=env, check=True, capture_output=True)
@@ -54,7 +58,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = copy_project(Path(tmp) / "project", args.data)
         check = median_of(args.repeat, [*HANDBOOK, "check"], root)
-        cold = median_of(args.repeat, [*HANDBOOK, "generate"], root, [root / "build"])
+        cold = median_of(
+            args.repeat, [*HANDBOOK, "generate"], root, [root / "build", root / ".cache"]
+        )
         warm = median_of(args.repeat, [*HANDBOOK, "generate"], root)
         site = median_of(max(1, args.repeat // 2), [*HANDBOOK, "build"], root)
         wiki = [*HANDBOOK, "export", "wiki", "--out", str(root / "wiki")]
@@ -62,7 +68,7 @@ def main() -> int:
         confluence = median_of(args.repeat, [*wiki, "--flavor", "confluence"], root)
     rows = [
         ("handbook check", check, "< 1.5 s"),
-        ("handbook generate (empty build/)", cold, "< 1 s"),
+        ("handbook generate (no .cache/, build/)", cold, "< 1 s"),
         ("handbook generate (nothing changed)", warm, ""),
         ("handbook build (generate + MkDocs)", site, ""),
         ("handbook export wiki --flavor gitlab", gitlab, ""),
