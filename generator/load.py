@@ -9,10 +9,29 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
-from generator.errors import Issue, Location, display_path, error
+from generator.errors import (
+    Issue,
+    Location,
+    UnsafeFile,
+    display_path,
+    error,
+    offset_location,
+    read_regular_file,
+)
+from generator.fields import FORBIDDEN_CHARS, forbidden_char_issues, forbidden_char_text
 
 DataPath = tuple[str | int, ...]
 # Where something was written: the file as shown, line, column (1-based). A plain tuple, not a
@@ -48,11 +67,136 @@ class RawFirm:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Explicit tags allowed: the core schema, timestamp (resolved anyway) and the non-specific "!".
+_CORE = ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+_STANDARD_TAGS = frozenset({"!", *(f"tag:yaml.org,2002:{name}" for name in _CORE)})
+MAX_DEPTH = 64  # nesting of lists and mappings (a call tree 30 levels deep fits)
+MAX_ALIAS_NODES = 10_000  # nodes the aliases (*name) of one file may repeat: no billion laughs
+_REFUSALS = {  # code → message, hint
+    "yaml-tag": (
+        "不支援的 YAML 標記「{}」",
+        "資料檔只用一般的文字、數字、日期、清單與對應；請刪除「!」開頭的標記。",
+    ),
+    "yaml-too-deep": (
+        f"巢狀層次過深（超過 {MAX_DEPTH} 層）{{}}",
+        "資料的清單與對應不會巢狀這麼多層；請檢查縮排或括號。",
+    ),
+    "yaml-alias-cycle": (
+        "別名「*{}」引用了包含它自己的錨點，形成無限循環",
+        "別名只能引用已經寫完的內容；請改為直接寫出內容。",
+    ),
+    "yaml-alias-expansion": (
+        f"別名「*{{}}」展開後的內容過多（全檔超過 {MAX_ALIAS_NODES:,} 個項目）",
+        "請減少別名的使用，或直接寫出內容。",
+    ),
+    "yaml-merge-key": (
+        "不支援 YAML 合併鍵「{}」",
+        "請直接寫出每個欄位；合併鍵讓資料來源難以追查。",
+    ),
+    "yaml-complex-key": ("欄位名稱必須是文字，不能是清單或對應{}", "檢查是否多寫了「? 」或括號。"),
+}
 
 
-def _yaml() -> YAML:
-    """A YAML 1.2 reader that only composes nodes; ruamel's C parser when it is installed."""
-    return YAML(typ="safe")
+def _refusal(code: str, detail: str, where: Location) -> Issue:
+    message, hint = _REFUSALS[code]
+    return error(code, message.format(detail), where, hint)
+
+
+class _Refused(Exception):
+    """A construct refused while composing: its code, a detail for the message, where."""
+
+    def __init__(self, code: str, detail: str, mark: Any) -> None:
+        super().__init__(code)
+        self.code, self.detail, self.mark = code, detail, mark
+
+    def issue(self, shown: str) -> Issue:
+        where = Location(shown, self.mark.line + 1, self.mark.column + 1)
+        return _refusal(self.code, self.detail, where)
+
+
+class _Composer:
+    """Nodes from the parser's events as ruamel composes them, refusing tags outside the core
+    schema, nesting deeper than MAX_DEPTH and aliases that loop or blow up. (ruamel's C composer
+    recurses in C: a file nested 100,000 deep would crash the process.)"""
+
+    def __init__(self, yaml: YAML, text: str) -> None:
+        _, self.events = yaml.get_constructor_parser(text)
+        self.resolver = self.events if hasattr(self.events, "resolve") else yaml.resolver
+        self.anchors: dict[str, Node] = {}
+        self.measured: dict[int, tuple[int, int]] = {}  # collection → (nodes, height) expanded
+        self.depth = self.expanded = 0
+
+    def document(self) -> Node | None:
+        """The one document of the file (None when empty)."""
+        events, node = self.events, None
+        try:
+            events.get_event()  # stream start
+            if not events.check_event(StreamEndEvent):
+                events.get_event()  # document start
+                node = self.node()
+                events.get_event()  # document end
+            if not events.check_event(StreamEndEvent):
+                mark = events.get_event().start_mark
+                raise ComposerError(None, None, "but found another document", mark)
+            return node
+        finally:
+            events.dispose()
+
+    def node(self) -> Node:
+        event = self.events.get_event()
+        if isinstance(event, AliasEvent):
+            return self.alias(event)
+        tag = None if event.tag is None else str(event.tag)
+        if tag is not None and tag not in _STANDARD_TAGS:
+            raise _Refused("yaml-tag", tag.replace("tag:yaml.org,2002:", "!!"), event.start_mark)
+        if not isinstance(event, ScalarEvent):
+            return self.collection(event, tag)
+        if tag in (None, "!"):
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = node
+        return node
+
+    def collection(self, start: Any, tag: str | None) -> Node:
+        kind = MappingNode if isinstance(start, MappingStartEvent) else SequenceNode
+        if tag in (None, "!"):
+            tag = self.resolver.resolve(kind, None, start.implicit)
+        node = kind(tag, [], start.start_mark, None, flow_style=start.flow_style)
+        if start.anchor is not None:
+            self.anchors[start.anchor] = node
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused("yaml-too-deep", "", start.start_mark)
+        items, size, height = [], 1, 0
+        while not self.events.check_event(MappingEndEvent, SequenceEndEvent):
+            items.append(self.node())
+            inner, below = self.measured.get(id(items[-1]), (1, 0))
+            size, height = size + inner, max(height, below + 1)
+        node.value = (
+            list(zip(items[::2], items[1::2], strict=True)) if kind is MappingNode else items
+        )
+        node.end_mark = self.events.get_event().end_mark
+        self.measured[id(node)] = (size, height)
+        self.depth -= 1
+        return node
+
+    def alias(self, event: Any) -> Node:
+        node = self.anchors.get(event.anchor)
+        if node is None:
+            raise ComposerError(
+                None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+            )
+        if node.end_mark is None:  # a list or mapping that holds this alias: it would never end
+            raise _Refused("yaml-alias-cycle", event.anchor, event.start_mark)
+        size, height = self.measured.get(id(node), (1, 0))
+        self.expanded += size
+        if self.depth + height >= MAX_DEPTH:
+            raise _Refused("yaml-too-deep", f"（展開別名「*{event.anchor}」後）", event.start_mark)
+        if self.expanded > MAX_ALIAS_NODES:
+            raise _Refused("yaml-alias-expansion", event.anchor, event.start_mark)
+        return node
 
 
 _SYNTAX_PROBLEMS = {
@@ -67,6 +211,7 @@ _SYNTAX_PROBLEMS = {
     "did not find expected key": "縮排不一致，找不到預期的欄位",
     "did not find expected '-' indicator": "縮排不一致，找不到預期的清單項目「- 」",
     "found undefined alias": "引用了未定義的錨點（*alias）",
+    "but found another document": "一個檔案只能有一份 YAML 文件（多了「---」或「...」）",
 }
 
 
@@ -86,7 +231,10 @@ def _mark_location(shown: str, exc: MarkedYAMLError) -> Location:
     return Location(shown, mark.line + 1, mark.column + 1)
 
 
-def _syntax_issue(shown: str, exc: YAMLError) -> Issue:
+def _syntax_issue(shown: str, exc: YAMLError, text: str) -> Issue:
+    if isinstance(exc, ReaderError) and isinstance(exc.position, int):
+        where = offset_location(shown, text, min(exc.position, len(text)))
+        return error("yaml-syntax", f"YAML 語法錯誤：{exc.reason}", where)
     if isinstance(exc, MarkedYAMLError):
         problem = (exc.problem or exc.context or "無法解析").strip()
         return error(
@@ -140,7 +288,9 @@ class _Walker:
         out: dict[str, Any] = {}
         first: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = str(self.scalar(key_node))
+            key = self.key(key_node)
+            if key is None:
+                continue
             if key in first:
                 self.issues.append(self.duplicate(key, first[key], key_node))
                 continue
@@ -151,15 +301,33 @@ class _Walker:
             out[key] = self.value(value_node, child)
         return out
 
+    def key(self, node: Node) -> str | None:
+        """A mapping key as text; None (and an issue) for a merge key, a list or a mapping."""
+        if node.tag == _MERGE_TAG or not isinstance(node, ScalarNode):
+            code = "yaml-merge-key" if node.tag == _MERGE_TAG else "yaml-complex-key"
+            detail = str(node.value) if code == "yaml-merge-key" else ""
+            self.issues.append(_refusal(code, detail, _at(self.shown, node)))
+            return None
+        return str(self.scalar(node))
+
     def scalar(self, node: Node) -> Any:
         if not isinstance(node, ScalarNode):
             return None
         if node.tag == _STR_TAG:
-            return str(node.value)
+            return self.text(node, str(node.value))
         try:
-            return _scalar(self.yaml.constructor.construct_object(node, deep=True))
-        except ValueError:
-            return str(node.value)  # an impossible date such as 2026-02-30: validation reports it
+            value = _scalar(self.yaml.constructor.construct_object(node, deep=True))
+        except (ValueError, OverflowError, YAMLError):  # 2026-02-30; "<<" or "=" as a value
+            return self.text(node, str(node.value))  # as written: validation says what is wrong
+        return self.text(node, value) if isinstance(value, str) else value
+
+    def text(self, node: Node, value: str) -> str:
+        """``value``, after reporting a refused character written as an escape ("\\u202e")."""
+        found = FORBIDDEN_CHARS.search(value)
+        if found:
+            text = forbidden_char_text(found.group())
+            self.issues.append(error("forbidden-character", text, _at(self.shown, node)))
+        return value
 
     def duplicate(self, key: str, first: Node, again: Node) -> Issue:
         return error(
@@ -262,17 +430,20 @@ def load_firm(data_dir: Path, cache: ParseCache | None = None) -> tuple[RawFirm,
         return raw, [error("data-dir-missing", f"找不到資料目錄「{shown}」", Location(shown))]
     for path in data_files(data_dir):
         raw.files.append(path)
-        parsed = _read_file(path, cache)
+        parsed = _read_file(path, data_dir, cache)
         issues.extend(parsed.issues)
         for section in parsed.sections:
             issues.extend(_merge_section(raw, section))
     return raw, issues
 
 
-def _read_file(path: Path, cache: ParseCache | None) -> _Parsed:
-    shown = display_path(path)
+def _read_file(path: Path, root: Path, cache: ParseCache | None) -> _Parsed:
+    folder = display_path(path.parent)  # not of ``path``: a symlink is named as written
+    shown = path.name if folder == "." else f"{folder}/{path.name}"
     try:
-        content = path.read_bytes()
+        content = read_regular_file(path, root)
+    except UnsafeFile as exc:
+        return _Parsed([], [exc.issue(shown)])
     except OSError as exc:
         return _Parsed([], [error("unreadable", f"無法讀取檔案：{exc.strerror}", Location(shown))])
     if cache is None:
@@ -285,13 +456,20 @@ def _read_file(path: Path, cache: ParseCache | None) -> _Parsed:
 
 
 def _parse_file(shown: str, content: bytes) -> _Parsed:
-    yaml = _yaml()  # one per file: a %YAML directive of one file must not carry to the next
+    yaml = YAML(typ="safe")  # one per file: a %YAML directive must not carry to the next file
     try:
-        node = yaml.compose(content.decode("utf-8"))
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         return _Parsed([], [error("encoding", "檔案不是 UTF-8 編碼", Location(shown, 1, 1))])
+    refused = forbidden_char_issues(shown, text)
+    if refused:
+        return _Parsed([], refused)
+    try:
+        node = _Composer(yaml, text).document()
+    except _Refused as exc:
+        return _Parsed([], [exc.issue(shown)])
     except YAMLError as exc:
-        return _Parsed([], [_syntax_issue(shown, exc)])
+        return _Parsed([], [_syntax_issue(shown, exc, text)])
     if node is None:
         return _Parsed([], [])
     if not isinstance(node, MappingNode):
@@ -306,7 +484,9 @@ def _parse_file(shown: str, content: bytes) -> _Parsed:
     seen: dict[str, Node] = {}
     issues: list[Issue] = []
     for key_node, value_node in node.value:
-        name = str(walker.scalar(key_node))
+        name = walker.key(key_node)
+        if name is None:
+            continue
         if name in seen:
             issues.append(walker.duplicate(name, seen[name], key_node))
             continue

@@ -40,6 +40,8 @@ _CUSTOM_CODES = {
     "invalid_duration": "invalid-duration",
     "invalid_time": "invalid-time",
     "invalid_id": "invalid-id",
+    "duration_out_of_range": "out-of-range",
+    "date_out_of_range": "out-of-range",
 }
 _BOUNDS = {
     "greater_than_equal": ("ge", "≥"),
@@ -81,7 +83,8 @@ def _shown(value: Any) -> str:
 
 
 def _to_issue(err: ErrorDetails, raw: RawFirm, data_dir: str) -> Issue:
-    loc: DataPath = tuple(part for part in err["loc"] if isinstance(part, str | int))
+    # A dict key's own error ends in "[key]": the key is already the last part of the path.
+    loc: DataPath = tuple(p for p in err["loc"] if isinstance(p, str | int) and p != "[key]")
     kind = err["type"]
     field_name = _field_label(loc, raw)
     if kind == "missing":
@@ -133,6 +136,11 @@ def _other_issue(
     if kind in _BOUNDS:
         key, sign = _BOUNDS[kind]
         return error("out-of-range", f"{field_name}：「{value}」必須 {sign} {ctx.get(key)}", where)
+    if kind == "finite_number":
+        return error("out-of-range", f"{field_name}：「{value}」必須是有限的數字", where)
+    if kind == "too_long":
+        most = ctx.get("max_length")
+        return error("too-many-items", f"{field_name}：最多 {most} 項", where)
     return error("invalid-value", f"{field_name}：{err['msg']}", where)
 
 

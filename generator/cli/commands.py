@@ -31,6 +31,7 @@ from generator.errors import (
     error,
 )
 from generator.exports.wiki.layout import default_folder
+from generator.fields import MAX_DATE
 from generator.outputs import (
     OutputKind,
     check_output,
@@ -135,11 +136,13 @@ def _cmd_drills_plan(project: Project, years: int, start: int | None) -> int:
     from generator.drills.planner import plan_yaml
     from generator.drills.planner import propose_rotation as plan_drills
 
-    if not 1 <= years <= 20:
-        print("handbook: error[usage]: --years 須介於 1 與 20 之間", file=sys.stderr)
-        return ExitCode.USAGE
-    loaded = load_and_validate(project.data_dir)
     first = start if start is not None else today().year + 1
+    if first + years - 1 > MAX_DATE.year:
+        span = f"{first}–{first + years - 1}"
+        raise UsageError(
+            [error("usage", f"規劃期間 {span} 年超過資料可用的最後一年 {MAX_DATE.year}")]
+        )
+    loaded = load_and_validate(project.data_dir)
     proposals = plan_drills(loaded.firm, first, years)
     sys.stdout.write(
         f"# handbook drills plan：{first}–{first + years - 1} 年演練排程建議（未寫入任何檔案）。\n"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import re
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from generator.errors import (
     ExitCode,
 )
 from generator.exports.wiki.layout import FLAVORS
+from generator.fields import FORBIDDEN_CHARS, MAX_DATE, MIN_DATE, forbidden_char_text
 
 DESCRIPTION = "由公司的 YAML 資料產生業務持續計畫手冊（MkDocs 網站）。"
 
@@ -23,6 +27,46 @@ class Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"handbook: error[usage]: {message}", file=sys.stderr)
         raise SystemExit(ExitCode.USAGE)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extra = super().parse_known_args(args, namespace)
+        for name, value in vars(parsed).items():
+            found = FORBIDDEN_CHARS.search(str(value)) if isinstance(value, str | Path) else None
+            if found:  # NUL, control characters, undecodable bytes (lone surrogates)…
+                self.error(f"參數 {name}：{forbidden_char_text(found.group())}")
+        return parsed, extra
+
+
+def bounded_int(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"\s*[+-]?\d{1,9}\s*", text) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{what}須為 {low} 至 {high} 的整數，而不是「{text}」")
+        return int(text)
+
+    return parse
+
+
+YEAR = bounded_int(MIN_DATE.year, MAX_DATE.year, "年度")
+
+
+def address(text: str) -> str:
+    """An argparse type: ``HOST:PORT`` as MkDocs takes it (an IP address or localhost)."""
+    host, _, port = text.rpartition(":")
+    bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        if bare != "localhost":
+            ipaddress.ip_address(bare)
+        if re.fullmatch(r"\d{1,5}", port) and 1 <= int(port) <= 65535:
+            return text
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"「{text}」不是「IP 位址:埠」（埠為 1 至 65535），例如 127.0.0.1:8000 或 localhost:8000"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,10 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="zip 路徑（預設：build/bcp-handbook-<版次>-offline.zip）"
     )
     serve = sub.add_parser("serve", help="本機預覽，資料或模板變更時自動重新產生")
-    serve.add_argument("--addr", default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）")
+    serve.add_argument(
+        "--addr", type=address, default="127.0.0.1:8000", help="監聽位址（預設 127.0.0.1:8000）"
+    )
     pdf = sub.add_parser("pdf", help="產生整本手冊 PDF 與演練手冊 PDF（build/pdf/）")
     pdf.add_argument("--drill", help="另產生這次演練的演練手冊（演練識別碼）")
-    pdf.add_argument("--year", type=int, help="另產生這一年全部演練的演練手冊")
+    pdf.add_argument("--year", type=YEAR, help="另產生這一年全部演練的演練手冊")
     for command in (generate_cmd, build_cmd, serve, pdf):
         command.add_argument(
             "--audience",
@@ -68,8 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     plan = drills_sub.add_parser(
         "plan", help="建議輪流演練排程，以 YAML 輸出到標準輸出（不寫入任何檔案）"
     )
-    plan.add_argument("--years", type=int, default=2, help="規劃年數（預設 2）")
-    plan.add_argument("--start", type=int, help="起始年度（預設：今天的下一年）")
+    plan.add_argument(
+        "--years", type=bounded_int(1, 20, "規劃年數"), default=2, help="規劃年數（1–20，預設 2）"
+    )
+    plan.add_argument(
+        "--start",
+        type=YEAR,
+        help=f"起始年度（{MIN_DATE.year}–{MAX_DATE.year}，預設：今天的下一年）",
+    )
     publish = sub.add_parser("publish", help="把目前資料發布為一個版次（目錄或 git 分支）")
     target_args(publish)
     publish.add_argument("--remote", help="git 遠端名稱（先同步該分支；與 --push 一起推送）")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from generator.fields import (
+    MAX_STEPS,
     ContactRef,
+    Date,
     Id,
     Minutes,
     PersonRef,
     RoleRef,
     SiteRef,
+    StepMinutes,
     SystemRef,
     Text,
     TextList,
@@ -51,7 +53,7 @@ class Step(Record):
 
     action: Text
     role: RoleRef | None = None
-    minutes: int | None = Field(None, ge=0, description="預計所需分鐘")
+    minutes: StepMinutes | None = Field(None, description="預計所需分鐘")
 
     @model_validator(mode="before")
     @classmethod
@@ -86,8 +88,10 @@ class System(Record):
     depends_on: list[SystemRef] = Field(default_factory=list)
     vendors: list[VendorRef] = Field(default_factory=list)
     impacts: list[Impact] = Field(default_factory=list, description="營運衝擊（隨中斷時間）")
-    procedure: list[Step] = Field(default_factory=list, description="復原程序")
-    bia_reviewed: dt.date | None = None
+    procedure: list[Step] = Field(
+        default_factory=list, max_length=MAX_STEPS, description="復原程序"
+    )
+    bia_reviewed: Date | None = None
 
 
 # ---------------------------------------------------------------- backups and sites
@@ -105,7 +109,7 @@ class BackupCopy(Record):
 class RestoreTest(Record):
     """A restore test of a backup set."""
 
-    date: dt.date
+    date: Date
     result: Literal["pass", "fail"]
     duration: Minutes | None = None
     notes: str | None = None
@@ -167,8 +171,10 @@ class Scenario(Record):
     description: str | None = None
     activation: TextList = Field(min_length=1, description="啟動條件")
     systems: list[SystemRef] = Field(default_factory=list)
-    response: list[Step] = Field(min_length=1, description="應變措施")
-    mitigation: list[Step] = Field(default_factory=list, description="減災措施")
-    recovery: list[Step] = Field(default_factory=list, description="復原措施")
+    response: list[Step] = Field(min_length=1, max_length=MAX_STEPS, description="應變措施")
+    mitigation: list[Step] = Field(
+        default_factory=list, max_length=MAX_STEPS, description="減災措施"
+    )
+    recovery: list[Step] = Field(default_factory=list, max_length=MAX_STEPS, description="復原措施")
     notifications: list[Notification] = Field(default_factory=list)
     contact_tree: TreeRef | None = None

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from generator.fields import (
+    MAX_MINUTES,
+    MAX_STEPS,
+    Date,
     Id,
     Minutes,
     PersonRef,
@@ -46,14 +49,14 @@ class DrillFinding(Record):
     description: Text
     action: Text
     owner: PersonRef
-    due: dt.date
+    due: Date
     status: Literal["open", "done"] = "open"
 
 
 class Review(Record):
     """演練後檢討會議."""
 
-    date: dt.date
+    date: Date
     minutes_ref: str | None = None
     business_verified: bool = False
     attendees: list[PersonRef] = Field(default_factory=list, description="檢討會議出席人員")
@@ -71,7 +74,7 @@ class DrillStep(Record):
     kind: DrillStepKind = "other"
     action: Text
     role: RoleRef | None = None
-    minutes: int | None = Field(None, ge=0, description="預計分鐘")
+    minutes: int | None = Field(None, ge=0, le=MAX_MINUTES, description="預計分鐘")
     started: TimeOfDay | None = Field(None, description="實際開始時間")
     finished: TimeOfDay | None = Field(None, description="實際完成時間")
 
@@ -98,8 +101,8 @@ class DrillRisk(Record):
 class Blackout(Record):
     """Days on which no drill may be planned (e.g. year-end closing, system migrations)."""
 
-    start: dt.date
-    end: dt.date | None = Field(None, description="最後一天（含）；省略表示僅一天")
+    start: Date
+    end: Date | None = Field(None, description="最後一天（含）；省略表示僅一天")
     reason: Text
 
 
@@ -108,7 +111,7 @@ class Drill(Record):
 
     id: Id
     title: Text
-    date: dt.date
+    date: Date
     start: TimeOfDay
     end: TimeOfDay
     type: DrillType
@@ -129,5 +132,16 @@ class Drill(Record):
     sops: TextList = Field(default_factory=list, description="本次驗證之標準作業程序")
     go_no_go: TextList = Field(default_factory=list, description="演練前之執行／中止檢核")
     steps: list[DrillStep] = Field(
-        default_factory=list, description="演練步驟紀錄（省略時依演練類型產生）"
+        default_factory=list,
+        max_length=MAX_STEPS,
+        description="演練步驟紀錄（省略時依演練類型產生）",
     )
+
+    @model_validator(mode="after")
+    def _steps_fit(self) -> Drill:
+        """The step log adds its steps' minutes to the drill's date: at most MAX_MINUTES."""
+        if sum(step.minutes or 0 for step in self.steps) > MAX_MINUTES:
+            raise PydanticCustomError(
+                "duration_out_of_range", "演練步驟的預計分鐘合計超過上限 100 年", {}
+            )
+        return self

@@ -9,10 +9,18 @@ from typing import Literal
 from pydantic import Field
 
 from generator.fields import (
+    MAX_COUNT,
+    MAX_DAYS,
+    MAX_HOURS,
+    MAX_MONTHS,
+    MAX_YEARS,
+    Date,
     Minutes,
+    Months,
     PersonRef,
     Text,
     TextList,
+    Tier,
     TimeOfDay,
 )
 from generator.model.base import Record
@@ -48,9 +56,9 @@ class EditionRecord(Record):
     number: Text = Field(description="版次，例如 2026.2")
     title: str | None = None
     status: Literal["draft", "approved"] = "draft"
-    effective_date: dt.date | None = None
+    effective_date: Date | None = None
     approved_by: str | None = Field(None, description="核定人（姓名與職稱）")
-    approval_date: dt.date | None = None
+    approval_date: Date | None = None
     approval_ref: str | None = Field(None, description="核定依據，例如 董事會決議字號")
     changes: TextList = Field(default_factory=list, description="本版修訂重點")
 
@@ -72,41 +80,61 @@ def _default_standby_rto() -> dict[StandbyType, int]:
 class Policy(Record):
     """Thresholds the checks use; values the notes mark as inferred are configurable here."""
 
-    drill_period_months: int = Field(12, ge=1, description="每個核心系統至少演練一次的期間（月）")
-    drill_period_months_by_tier: dict[int, int] = Field(
+    drill_period_months: int = Field(
+        12, ge=1, le=MAX_MONTHS, description="每個核心系統至少演練一次的期間（月）"
+    )
+    drill_period_months_by_tier: dict[Tier, Months] = Field(
         default_factory=dict,
         description="依資安分級（firm.security_tier）的演練期間（月），未列者用 drill_period_months",
     )
     scenario_rotation_years: int = Field(
-        3, ge=1, description="所有風險情境輪流演練一輪的週期（年）"
+        3, ge=1, le=MAX_YEARS, description="所有風險情境輪流演練一輪的週期（年）"
     )
-    restore_test_months: int = Field(12, ge=1, description="備份回存測試的期間（月）")
-    contact_verify_months: int = Field(6, ge=1, description="聯絡資料須重新確認的期間（月）")
-    bia_review_months: int = Field(12, ge=1, description="營運衝擊分析須重新檢視的期間（月）")
-    eos_warning_months: int = Field(12, ge=1, description="產品停止支援前須有因應計畫的期間（月）")
+    restore_test_months: int = Field(
+        12, ge=1, le=MAX_MONTHS, description="備份回存測試的期間（月）"
+    )
+    contact_verify_months: int = Field(
+        6, ge=1, le=MAX_MONTHS, description="聯絡資料須重新確認的期間（月）"
+    )
+    bia_review_months: int = Field(
+        12, ge=1, le=MAX_MONTHS, description="營運衝擊分析須重新檢視的期間（月）"
+    )
+    eos_warning_months: int = Field(
+        12, ge=1, le=MAX_MONTHS, description="產品停止支援前須有因應計畫的期間（月）"
+    )
     contract_warning_months: int = Field(
-        6, ge=1, description="委外契約到期前須提示續約的期間（月）"
+        6, ge=1, le=MAX_MONTHS, description="委外契約到期前須提示續約的期間（月）"
     )
-    call_tree_max_fanout: int = Field(5, ge=1, description="緊急聯絡樹每人最多聯絡人數")
-    backup_min_copies: int = Field(3, ge=1)
-    backup_min_media: int = Field(2, ge=1)
-    backup_min_offsite: int = Field(1, ge=0)
+    call_tree_max_fanout: int = Field(
+        5, ge=1, le=MAX_COUNT, description="緊急聯絡樹每人最多聯絡人數"
+    )
+    backup_min_copies: int = Field(3, ge=1, le=MAX_COUNT)
+    backup_min_media: int = Field(2, ge=1, le=MAX_COUNT)
+    backup_min_offsite: int = Field(1, ge=0, le=MAX_COUNT)
     standby_best_rto: dict[StandbyType, Minutes] = Field(
         default_factory=_default_standby_rto,
         description="各備援架構能達到的最短 RTO（推論值，可調整）",
     )
     incident_initial_report: Minutes = Field(30, description="資安事件初報時限（推論值，可調整）")
-    training_hours_security: float = Field(15, ge=0, description="資安人員每年訓練時數")
-    training_hours_general: float = Field(3, ge=0, description="一般使用者每年資安訓練時數")
+    training_hours_security: float = Field(
+        15, ge=0, le=MAX_HOURS, allow_inf_nan=False, description="資安人員每年訓練時數"
+    )
+    training_hours_general: float = Field(
+        3, ge=0, le=MAX_HOURS, allow_inf_nan=False, description="一般使用者每年資安訓練時數"
+    )
     trading_hours: TradingHours = Field(default_factory=TradingHours)
     review_window_days: int = Field(
-        14, ge=0, description="演練後召開檢討會議的期限（天，推論值，可調整）"
+        14, ge=0, le=MAX_DAYS, description="演練後召開檢討會議的期限（天，推論值，可調整）"
     )
     training_period_months: int = Field(
-        12, ge=1, description="任務編組人員須有訓練或演練紀錄的期間（月）"
+        12, ge=1, le=MAX_MONTHS, description="任務編組人員須有訓練或演練紀錄的期間（月）"
     )
-    contract_notice_months: int = Field(6, ge=0, description="委外契約到期前須提醒續約的期間（月）")
-    plan_review_months: int = Field(12, ge=1, description="手冊版次須重新核定的期間（月）")
+    contract_notice_months: int = Field(
+        6, ge=0, le=MAX_MONTHS, description="委外契約到期前須提醒續約的期間（月）"
+    )
+    plan_review_months: int = Field(
+        12, ge=1, le=MAX_MONTHS, description="手冊版次須重新核定的期間（月）"
+    )
     required_clauses: list[Text] = Field(
         default_factory=lambda: [
             "bcm_requirements",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from generator.fields import (
+    Date,
     Id,
     Personal,
     PersonRef,
@@ -31,7 +31,7 @@ class Person(Record):
     home_address: Annotated[str | None, Personal("住家地址")] = Field(
         None, description="住家地址（個人資料，只在限閱版顯示）"
     )
-    last_verified: dt.date | None = Field(None, description="聯絡資料最後確認日")
+    last_verified: Date | None = Field(None, description="聯絡資料最後確認日")
 
 
 class Party(Record):
@@ -46,7 +46,7 @@ class Party(Record):
     phones: list[Phone] = Field(min_length=1)
     email: str | None = None
     vendor: VendorRef | None = None
-    last_verified: dt.date | None = None
+    last_verified: Date | None = None
 
 
 class RoleKind(StrEnum):
@@ -84,7 +84,7 @@ class Organisation(Record):
     """資訊作業韌性任務編組 (Art. 4)."""
 
     name: Text = "資訊作業韌性任務編組"
-    established: dt.date | None = None
+    established: Date | None = None
     teams: list[Team] = Field(min_length=1)
     security_staff: list[PersonRef] = Field(
         default_factory=list, description="資安人員（每年專業訓練時數門檻較高）"

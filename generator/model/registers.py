@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field
 
 from generator.fields import (
+    MAX_HOURS,
+    Date,
     Id,
     Minutes,
     PersonRef,
@@ -39,10 +40,10 @@ class Training(Record):
     """A training session or exercise of the task force (Art. 8)."""
 
     id: Id
-    date: dt.date
+    date: Date
     title: Text
     kind: Literal["course", "exercise", "awareness", "briefing"] = "course"
-    hours: float = Field(gt=0)
+    hours: float = Field(gt=0, le=MAX_HOURS, allow_inf_nan=False)
     participants: list[PersonRef] = Field(min_length=1)
     content: str | None = None
 
@@ -59,7 +60,7 @@ class Term(Record):
 class Closure(Record):
     """A day the exchange is closed that the holiday calendar does not know."""
 
-    date: dt.date
+    date: Date
     reason: Text
 
 
@@ -70,5 +71,5 @@ class Waiver(Record):
     record: Text = Field(description="紀錄識別碼（系統、演練、供應商等的 id；公司層級為 firm）")
     reason: Text = Field(description="豁免理由")
     approved_by: Text = Field(description="核准人")
-    approved_on: dt.date | None = None
-    until: dt.date = Field(description="豁免期限（含當日）；過期即不再豁免")
+    approved_on: Date | None = None
+    until: Date = Field(description="豁免期限（含當日）；過期即不再豁免")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field
 
 from generator.fields import (
+    Date,
     Id,
     Minutes,
     SiteRef,
@@ -22,8 +22,8 @@ class Contract(Record):
     """The outsourcing contract."""
 
     id: Text
-    start: dt.date
-    end: dt.date | None = None
+    start: Date
+    end: Date | None = None
 
 
 class Product(Record):
@@ -31,7 +31,7 @@ class Product(Record):
 
     name: Text
     version: str | None = None
-    end_of_support: dt.date | None = None
+    end_of_support: Date | None = None
     replacement_plan: str | None = Field(None, description="停止支援前的汰換或升級計畫")
 
 
@@ -48,7 +48,7 @@ class Clause(Record):
     section: str | None = Field(None, description="契約條次（已納入時）")
     reason: str | None = Field(None, description="不適用之理由（status: not_applicable 時必填）")
     remediation: str | None = Field(None, description="缺漏之改善計畫，例如 續約時補入")
-    due: dt.date | None = Field(None, description="改善計畫預定完成日")
+    due: Date | None = Field(None, description="改善計畫預定完成日")
 
 
 class ClauseDefinition(Record):
@@ -81,7 +81,7 @@ class Commitment(Record):
 class VendorDrill(Record):
     """A drill the vendor ran itself, with its evidence (Art. 9.1)."""
 
-    date: dt.date
+    date: Date
     title: Text
     systems: list[SystemRef] = Field(default_factory=list)
     evidence: Text = Field(description="佐證，例如 演練報告文號")
