@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import functools
 import json
@@ -11,9 +10,7 @@ import os
 import posixpath
 import re
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -36,11 +33,9 @@ from jinja2 import (
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
-from jinja2.utils import Namespace
 
 from generator import phones
 from generator.errors import (
-    Issue,
     Location,
     TemplateError,
     UnsafeFile,
@@ -49,13 +44,22 @@ from generator.errors import (
     read_regular_file,
 )
 from generator.labels import label
-
-# Limits of one page's rendering: a firm's override is code, and must not hang or exhaust the
-# build. Each is far above what the shipped templates need.
-RENDER_SECONDS = 10.0  # per page
-MAX_PAGE_CHARS = 5_000_000  # a page, and any one value a template makes (string, list)
-MAX_RANGE = 10_000  # items of range() in a template
-MAX_INT_BITS = 100_000  # an integer a template computes
+from generator.render_limits import (
+    BOUNDED_BINOPS,
+    MAX_INT_BITS,
+    MAX_PAGE_CHARS,
+    RENDER_SECONDS,
+    SIZING_FILTERS,
+    BoundedNamespace,
+    LimitExceeded,
+    Watchdog,
+    bounded_range,
+    check_format,
+    check_size,
+    generate_bounded,
+    limit_issue,
+    limited_filter,
+)
 
 _MD_ESCAPE = re.compile(r"([\\`*_\[\]{}|])")
 _LINE_START = re.compile(r"^(\s*)([#>]|[+-](?=\s)|\d+(?=\.\s))")
@@ -172,106 +176,45 @@ def _number(phone: Any) -> str:
     return str(getattr(phone, "number", phone))
 
 
-class _LimitExceeded(Exception):
-    """A template went past one of the limits above (its message says which)."""
-
-
-class _RenderTimeout(_LimitExceeded):
-    """The page took longer than RENDER_SECONDS (raised in the rendering thread)."""
-
-
-def _check_size(value: Any) -> Any:
-    if isinstance(value, str | list | tuple | dict) and len(value) > MAX_PAGE_CHARS:
-        raise _LimitExceeded(f"產生的內容超過 {MAX_PAGE_CHARS:,} 個字元或項目")
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        raise _LimitExceeded("計算出的整數過大")
-    return value
-
-
-_FORMAT_FIELD = re.compile(r"%[#0 +-]*(\*|\d*)(?:\.(\*|\d*))?|\{[^{}]*:[^{}]*?(\d+|\{)")
-
-
-def _check_format(text: str) -> None:
-    """Refuse a %-format or str.format string asking for a huge or computed width."""
-    for match in _FORMAT_FIELD.finditer(text):
-        for part in match.groups():
-            if part in ("*", "{") or (part and int(part) > 10_000):
-                raise _LimitExceeded("格式字串的寬度或精確度過大")
-
-
-def _bounded_range(*args: int) -> range:
-    numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise _LimitExceeded(f"range() 超過 {MAX_RANGE:,} 項")
-    return numbers
-
-
-class _Namespace(Namespace):
-    """``namespace()`` whose values stay within the limits (a loop cannot double a string)."""
-
-    def __setitem__(self, name: str, value: Any) -> None:
-        super().__setitem__(name, _check_size(value))
-
-
-def _limited_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(function)  # keeps Jinja's pass_context marks
-    def run(*args: Any, **kwargs: Any) -> Any:
-        if any(isinstance(a, int) and abs(a) > MAX_PAGE_CHARS for a in (*args, *kwargs.values())):
-            raise _LimitExceeded(f"篩選器 {name} 的數值參數過大")
-        if name == "format" and args and isinstance(args[0], str):
-            _check_format(args[0])
-        return _check_size(function(*args, **kwargs))
-
-    return run
-
-
-_SIZING_FILTERS = {"center", "indent", "wordwrap", "format", "replace", "join", "batch", "slice"}
-_BINOPS: dict[str, Callable[[Any, Any], Any]] = {
-    "*": lambda a, b: a * b,
-    "**": lambda a, b: a**b,
-    "%": lambda a, b: a % b,
-}
-
-
 class HandbookEnv(ImmutableSandboxedEnvironment):
     """The sandbox: templates cannot reach Python internals, nor change the values they are
     given, so what one page renders never depends on another page rendered before it. Calls,
     filters, ``range``, ``*``, ``**`` and ``%`` are bounded (see the limits above)."""
 
-    intercepted_binops = frozenset(_BINOPS)
+    intercepted_binops = frozenset(BOUNDED_BINOPS)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.globals["range"] = _bounded_range
-        self.globals["namespace"] = _Namespace
+        self.globals["range"] = bounded_range
+        self.globals["namespace"] = BoundedNamespace
         self.globals.pop("lipsum", None)
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """``*``, ``**`` and ``%``, refusing results beyond the limits before computing them."""
         ints = isinstance(left, int) and isinstance(right, int)
         if operator == "**" and ints and right * (abs(left).bit_length() - 1) > MAX_INT_BITS:
-            raise _LimitExceeded("計算出的整數過大")  # its bits are at least right × (bits − 1)
+            raise LimitExceeded("計算出的整數過大")  # its bits are at least right × (bits − 1)
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int):
-                    _check_size(range(min(len(seq) * times, MAX_PAGE_CHARS + 1)))
+                    check_size(range(min(len(seq) * times, MAX_PAGE_CHARS + 1)))
         if operator == "%" and isinstance(left, str):
-            _check_format(left)
-        return _check_size(_BINOPS[operator](left, right))
+            check_format(left)
+        return check_size(BOUNDED_BINOPS[operator](left, right))
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """A call from a template (function, method, macro, ``loop()``), within the limits."""
         if isinstance(getattr(__obj, "__self__", None), str) and any(
             isinstance(a, int) and abs(a) > MAX_PAGE_CHARS for a in (*args, *kwargs.values())
         ):
-            raise _LimitExceeded("字串方法的數值參數過大")
-        return _check_size(super().call(__context, __obj, *args, **kwargs))
+            raise LimitExceeded("字串方法的數值參數過大")
+        return check_size(super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``"...".format``: the format string is checked for huge widths first."""
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:
-            _check_format(value.__self__)
+            check_format(value.__self__)
         return wrapped
 
 
@@ -343,9 +286,9 @@ def make_env(
     )
     env.filters.update(
         {
-            name: _limited_filter(name, function)
+            name: limited_filter(name, function)
             for name, function in env.filters.items()
-            if name in _SIZING_FILTERS
+            if name in SIZING_FILTERS
         }
     )
     env.filters.update(
@@ -378,8 +321,8 @@ def render(
     template = None
     try:
         template = env.select_template(candidates)
-        with _Watchdog(RENDER_SECONDS):
-            return _generate(template.generate(**context, page_dest=dest))
+        with Watchdog(RENDER_SECONDS):
+            return generate_bounded(template.generate(**context, page_dest=dest))
     except (TemplateNotFound, TemplatesNotFound) as exc:
         names = "、".join(candidates)
         issue = error("template-missing", f"找不到模板 {names}（產生頁面 {dest} 時）", None)
@@ -390,9 +333,9 @@ def render(
             "template-syntax", f"模板語法錯誤：{exc.message}（產生頁面 {dest} 時）", where
         )
         raise TemplateError([issue]) from exc
-    except (_LimitExceeded, RecursionError, MemoryError, SyntaxError) as exc:
+    except (LimitExceeded, RecursionError, MemoryError, SyntaxError) as exc:
         found = _template_frame(exc) or _page_template(env, template, candidates, exc)
-        raise TemplateError([_limit_issue(exc, dest, found)]) from None
+        raise TemplateError([limit_issue(exc, dest, found)]) from None
     except (JinjaError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
         issue = error(
             "template-render",
@@ -400,17 +343,6 @@ def render(
             _template_frame(exc),
         )
         raise TemplateError([issue]) from exc
-
-
-def _generate(chunks: Iterator[str]) -> str:
-    """The page from Jinja's stream of output pieces, stopping at the size limit."""
-    out, size = [], 0
-    for chunk in chunks:
-        size += len(chunk)
-        if size > MAX_PAGE_CHARS:
-            raise _LimitExceeded(f"頁面超過 {MAX_PAGE_CHARS:,} 個字元")
-        out.append(chunk)
-    return "".join(out)
 
 
 def _page_template(
@@ -427,75 +359,6 @@ def _page_template(
                 filename = loader.get_source(env, name)[1]
                 break
     return Location(_shown(filename), 1, 1) if filename else None
-
-
-def _limit_issue(exc: BaseException, dest: str, where: Location | None) -> Issue:
-    if isinstance(exc, _RenderTimeout):
-        code, what = "template-timeout", f"頁面的產生超過 {RENDER_SECONDS:g} 秒，已中止"
-    elif isinstance(exc, SyntaxError):
-        code, what = "template-limit", f"模板的巢狀層次過深，無法編譯（{exc.msg}）"
-    elif isinstance(exc, RecursionError):
-        code, what = "template-recursion", "模板的巢狀或遞迴呼叫層次過深（可能是無限遞迴）"
-    elif isinstance(exc, MemoryError):
-        code, what = "template-limit", "記憶體不足"
-    else:
-        code, what = "template-limit", f"超過模板的限制：{exc}"
-    hint = "檢查覆寫模板中的迴圈、range() 與巨集是否會無止盡地執行或產生過多內容。"
-    return error(code, f"{what}（產生頁面 {dest} 時）", where, hint)
-
-
-class _Watchdog:
-    """The time limit of a page: raises _RenderTimeout in the rendering thread (whichever it is:
-    ``serve`` renders in a worker thread, where a signal cannot) unless the page is done within
-    ``seconds``. Python delivers it at the template's next step, so no loop can outlast it.
-    One watcher thread serves every page of the process."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds, self.thread = seconds, threading.get_ident()
-
-    def __enter__(self) -> None:
-        global _watcher
-        with _WATCH:
-            _FIRED.discard(self.thread)
-            _DEADLINES[self.thread] = deadline = time.monotonic() + self.seconds
-            if _watcher is None or not _watcher.is_alive():
-                _watcher = threading.Thread(target=_watch, name="render-watchdog", daemon=True)
-                _watcher.start()
-            if deadline < _wakes_at[0]:  # else the watcher wakes in time anyway: no thread switch
-                _WATCH.notify()
-
-    def __exit__(self, *_: object) -> None:
-        with _WATCH:
-            _DEADLINES.pop(self.thread, None)
-            if self.thread in _FIRED:  # not yet raised if the page ended just then: never later
-                _FIRED.discard(self.thread)
-                _async_raise(self.thread, None)
-
-
-_WATCH = threading.Condition()
-_DEADLINES: dict[int, float] = {}  # rendering thread → when its page must be done
-_FIRED: set[int] = set()
-_watcher: threading.Thread | None = None
-_wakes_at = [0.0]  # when the watcher will look next (inf: only when told)
-
-
-def _watch() -> None:
-    with _WATCH:
-        while True:
-            now = time.monotonic()
-            for thread, deadline in _DEADLINES.items():
-                if deadline <= now and thread not in _FIRED:
-                    _FIRED.add(thread)
-                    _async_raise(thread, _RenderTimeout)
-            waiting = [d for t, d in _DEADLINES.items() if t not in _FIRED]
-            _wakes_at[0] = min(waiting, default=float("inf"))
-            _WATCH.wait(_wakes_at[0] - now if waiting else None)
-
-
-def _async_raise(thread: int, kind: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread), ctypes.py_object(kind) if kind else None
-    )
 
 
 def _shown(filename: str) -> str:
