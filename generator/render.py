@@ -188,6 +188,17 @@ class HandbookEnv(ImmutableSandboxedEnvironment):
         self.globals["range"] = bounded_range
         self.globals["namespace"] = BoundedNamespace
         self.globals.pop("lipsum", None)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Jinja's verdict, once per type and attribute name: its checks (``_`` names,
+        function and frame internals, methods that change a list or mapping) look only at
+        those two, and it is asked on every attribute a template reads."""
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """``*``, ``**`` and ``%``, refusing results beyond the limits before computing them."""

@@ -97,6 +97,7 @@ class Composer:
         self.anchors: dict[str, Node] = {}
         self.measured: dict[int, tuple[int, int]] = {}  # collection → (nodes, height) expanded
         self.depth = self.expanded = 0
+        self.tags: dict[tuple[str, Any], str] = {}  # the resolver's answer per plain scalar
 
     def document(self) -> Node | None:
         """The one document of the file (None when empty)."""
@@ -124,7 +125,11 @@ class Composer:
         if not isinstance(event, ScalarEvent):
             return self.collection(event, tag)
         if tag in (None, "!"):
-            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            key = (event.value, event.implicit)  # ``id:`` recurs thousands of times in a file
+            found = self.tags.get(key)
+            if found is None:
+                found = self.tags[key] = self.resolver.resolve(ScalarNode, *key)
+            tag = found
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
         if event.anchor is not None:
             self.anchors[event.anchor] = node
