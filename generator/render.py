@@ -10,6 +10,7 @@ import os
 import posixpath
 import re
 import sys
+import types
 from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
@@ -176,6 +177,9 @@ def _number(phone: Any) -> str:
     return str(getattr(phone, "number", phone))
 
 
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+
+
 class HandbookEnv(ImmutableSandboxedEnvironment):
     """The sandbox: templates cannot reach Python internals, nor change the values they are
     given, so what one page renders never depends on another page rendered before it. Calls,
@@ -223,9 +227,11 @@ class HandbookEnv(ImmutableSandboxedEnvironment):
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``"...".format``: the format string is checked for huge widths first."""
+        if not isinstance(value, _METHODS):  # nearly every value a template reads
+            return None
         wrapped = super().wrap_str_format(value)
         if wrapped is not None:
-            check_format(value.__self__)
+            check_format(str(value.__self__))
         return wrapped
 
 
