@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from generator import phones
-from generator.audience import Audience, Secret, SecretScanner, visible
+from generator.audience import Audience, visible
 from generator.exports.files import searchable_text
 from generator.model import Phone
 from generator.pipeline import build, generate, load_and_validate
@@ -280,15 +280,3 @@ def test_calendar_text_is_searched_unfolded() -> None:
         "SUMMARY:A 0912000101\r\n"
     )
     assert searchable_text("page.md", b"0912\r\n 000") == "0912\r\n 000"
-
-
-def test_secret_keys_cannot_be_forged_by_separators_in_a_name() -> None:
-    def secret(owner: str, digits: str) -> Secret:
-        return Secret(owner, "手機電話", digits, digits, True)
-
-    two = [secret("甲", "0912000555"), secret("乙", "0912000666")]
-    forged = [
-        secret("甲\x1f手機電話\x1f0912000555\x1f32\x1f0912000555\x1fTrue\x1e乙", "0912000666")
-    ]
-    assert SecretScanner(two).key != SecretScanner(forged).key
-    assert SecretScanner(two).key == SecretScanner(list(two)).key

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import load
+from generator import yaml_reader
 from generator.cli import main
 from generator.cli.commands import COMMANDS
 from generator.errors import GeneratorError, Issue
@@ -236,4 +236,4 @@ def test_every_leaf_has_a_schema() -> None:
 
 def test_loader_keeps_its_guards() -> None:
     """The fuzzed loader is the guarded one (not ruamel's compose)."""
-    assert load.MAX_DEPTH == 64 and load.MAX_ALIAS_NODES == 10_000
+    assert yaml_reader.MAX_DEPTH == 64 and yaml_reader.MAX_ALIAS_NODES == 10_000
