@@ -51,6 +51,7 @@ from generator.printing.jobs import download_list, named, print_css, print_jobs,
 from generator.project import Project
 from generator.refs import IdIndex, check_refs, index_ids
 from generator.render import HandbookEnv, make_env, render
+from generator.reserved import reserved_name_issues
 from generator.search import user_dictionary
 from generator.site.build import HandPage, build_site, engine_config
 from generator.site.scan import SiteScan, scan_site
@@ -107,6 +108,11 @@ def load_and_validate(
     errors = [i for i in issues if i.severity is Severity.ERROR]
     if errors:
         raise DataError(sorted_issues(issues))
+    # Names the data gives to the output: plan() follows references, so only on sound data.
+    sections = plan(firm, Audience.INTERNAL.value, {"compliance": None})
+    issues += reserved_name_issues(firm, raw.sources, sections, written_beside_pages(firm))
+    if any(i.severity is Severity.ERROR for i in issues):
+        raise DataError(sorted_issues(issues))
     ctx = CheckContext(firm, raw.sources, today())
     findings, waiver_issues = apply_waivers(ctx, run_checks(ctx))
     issues += waiver_issues
@@ -129,6 +135,12 @@ def load_and_validate(
 
 # Running footer of printed site pages (edition, classification, page N of M), made from the data.
 EDITION_CSS = "assets/stylesheets/edition.css"
+
+
+def written_beside_pages(firm: FirmData) -> list[str]:
+    """What ``generate`` writes into the docs folder besides the pages (PDFs included)."""
+    downloads = [item["dest"] for item in download_list(firm)]
+    return [*static_files(firm, None), EDITION_CSS, *downloads]
 
 
 @dataclass
@@ -169,7 +181,8 @@ def _load_project(project: Project) -> Loaded:
 def _template_env(project: Project, loaded: Loaded) -> HandbookEnv:
     cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
-    return make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
+    style = loaded.firm.firm.date_style
+    return make_env(project.templates, project.overrides, style, cache, project.compiled)
 
 
 @dataclass

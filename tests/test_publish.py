@@ -182,7 +182,7 @@ def test_bad_edition_number_is_located(minimal_project: Path, run_cli: Cli) -> N
     edit(minimal_project / "firm_data" / "firm.yaml", "number: '2026.1'", "number: 'latest'")
     result = run_cli("publish", "--to", "pub", cwd=minimal_project)
     assert result.exit_code == 1
-    assert "firm_data/firm.yaml:11:13: error[edition-number]" in result.stderr
+    assert "firm_data/firm.yaml:11:13: error[reserved-edition]" in result.stderr
 
 
 def test_verify_detects_one_byte_change_missing_and_extra_files(

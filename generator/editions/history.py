@@ -16,7 +16,6 @@ from generator.nav import NavSection, PageSpec
 from generator.render import format_minutes
 
 DRAFT_SUFFIX = "-draft"
-RESERVED_NAMES = frozenset({"latest", "versions.json", "index.html", "editions.html"})
 _SAFE_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.-]*$")
 APPROVAL_FIELDS = {
     "approved_by": "核定人",
@@ -68,14 +67,13 @@ def edition_issues(firm: FirmData, sources: SourceMap) -> list[Issue]:
     edition = firm.firm.edition
     where = ("firm", "edition")
     issues: list[Issue] = []
-    name = edition_name(edition)
-    if not _SAFE_NAME.match(str(edition.number)) or name in RESERVED_NAMES:
+    if not _SAFE_NAME.match(str(edition.number)):
         issues.append(
             error(
                 "edition-number",
                 f"版次「{edition.number}」不能作為發布目錄名稱",
                 sources.find((*where, "number")),
-                "請只用英數字、點與連字號，例如 2026.2；不可為 latest。",
+                "請只用英數字、點與連字號，例如 2026.2。",
             )
         )
     if edition.status != "approved":

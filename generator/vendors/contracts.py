@@ -32,8 +32,6 @@ from generator.package_data import package_yaml
 CAUSES: tuple[str, ...] = get_args(Cause)
 # Clause of the catalogue that asks for the recovery commitment of each cause.
 CAUSE_CLAUSES = {cause: f"recovery_{cause}" for cause in CAUSES}
-# Vendor ids that would clash with the pages of this feature.
-RESERVED_VENDOR_IDS = ("index", "new-contract")
 
 ClauseState = Literal["present", "missing", "not_applicable"]
 Verdict = Literal["met", "not_met", "not_stated", "no_target"]
@@ -113,19 +111,10 @@ def catalogue(firm: FirmData) -> list[ClauseDef]:
 
 
 def check_vendor_data(firm: FirmData, sources: SourceMap) -> list[Issue]:
-    """Located data errors: unknown or repeated clause keys, n/a without reason, reserved ids."""
+    """Located data errors: unknown or repeated clause keys, n/a without reason."""
     issues = _check_firm_clauses(firm, sources)
     keys = [c.key for c in catalogue(firm)]
     for vendor in firm.vendors:
-        if vendor.id in RESERVED_VENDOR_IDS:
-            issues.append(
-                error(
-                    "reserved-id",
-                    f"供應商識別碼「{vendor.id}」保留給委外廠商頁面使用",
-                    sources.find((*vendor.path, "id")),
-                    "請改用其他識別碼。",
-                )
-            )
         issues.extend(_check_clauses(vendor, keys, sources))
     return issues
 
@@ -210,17 +199,20 @@ def clause_rows(firm: FirmData, vendor: Vendor) -> list[ClauseRow]:
 
 def supported_systems(firm: FirmData, vendor: Vendor) -> list[System]:
     """Systems the vendor supports: its own list and systems naming it, in data order."""
-    return [s for s in firm.systems if s.id in vendor.systems or vendor.id in s.vendors]
+    listed, vendor_id = set(vendor.systems), vendor.id
+    return [s for s in firm.systems if s.id in listed or vendor_id in s.vendors]
 
 
 def core_systems_of(firm: FirmData, vendor: Vendor) -> list[System]:
     """The core systems the vendor supports: Art. 9 applies to these."""
-    return [s for s in supported_systems(firm, vendor) if s.core]
+    listed, vendor_id = set(vendor.systems), vendor.id
+    return [s for s in firm.systems if s.core and (s.id in listed or vendor_id in s.vendors)]
 
 
 def is_core_vendor(firm: FirmData, vendor: Vendor) -> bool:
     """Whether the vendor supports at least one core system (核心系統委外)."""
-    return bool(core_systems_of(firm, vendor))
+    listed, vendor_id = set(vendor.systems), vendor.id
+    return any(s.core and (s.id in listed or vendor_id in s.vendors) for s in firm.systems)
 
 
 def compare(promised: int | None, target: int | None) -> Verdict:

@@ -270,7 +270,8 @@ def test_reserved_vendor_id_is_an_error(vendor_project: Path, run_cli: Callable[
     result = check(vendor_project, run_cli)
     assert result.exit_code == 1
     assert lines(result)[0] == (
-        "firm_data/vendors.yaml:2:7: error[reserved-id]: 供應商識別碼「index」保留給委外廠商頁面使用"
+        "firm_data/vendors.yaml:2:7: error[reserved-id]: "
+        "識別碼「index」產生的頁面 vendors/index.md 會取代「委外廠商總覽」頁面（vendors/index.md）"
     )
 
 
