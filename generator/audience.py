@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -66,10 +67,72 @@ def _redact(value: T) -> T:
 
 @functools.cache
 def _redacted_fields(owner: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``owner`` that are personal or may hold records (which may be personal,
-    or hold personal fields): the only ones redaction looks at."""
-    hidden, nesting = _personal_fields(owner), set(nesting_fields(owner))
-    return tuple(name for name in owner.model_fields if name in hidden or name in nesting)
+    """The fields of ``owner`` that are personal or may hold personal data (a record that may be
+    personal, or a model with a personal field, at any depth): the only ones redaction looks at.
+    The others (a system's procedure, a drill's steps...) are never walked."""
+    hidden, fields = _personal_fields(owner), owner.model_fields
+    return tuple(
+        name
+        for name in fields
+        if name in hidden
+        or (name in nesting_fields(owner) and _may_hold_personal(fields[name].annotation))
+    )
+
+
+def _may_hold_personal(annotation: Any) -> bool:
+    """Whether a value of type ``annotation`` may hold personal data; a type that is not read
+    here (``Any``, a bare ``list``...) may."""
+    models = _models_in(annotation)
+    return models is None or any(_model_may_hold_personal(m) for m in models)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]] | None:
+    """The models a value of type ``annotation`` may be, or hold in a list (through unions and
+    ``Annotated``); None for a type not read here."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return []
+    if origin is Annotated:
+        return _models_in(args[0])
+    if args and origin in (list, Union, types.UnionType):
+        found: list[type[BaseModel]] = []
+        for arg in args:
+            inner = _models_in(arg)
+            if inner is None:
+                return None
+            found += inner
+        return found
+    if origin is None and isinstance(annotation, type) and annotation is not Any:
+        if issubclass(annotation, BaseModel):
+            return [annotation]
+        if any(issubclass(annotation, c) or issubclass(c, annotation) for c in (list, BaseModel)):
+            return None  # a list of anything, or a base such as ``object``
+        return []  # text, numbers, dates, choices
+    return None
+
+
+@functools.cache
+def _model_may_hold_personal(owner: type[BaseModel]) -> bool:
+    """Whether a value of ``owner`` or of a subclass may hold personal data: a record whose
+    ``personal`` may be true, or a ``Personal`` field, in it or in any model it may hold."""
+    seen: set[type[BaseModel]] = set()
+    todo = [owner]
+    while todo:
+        kind = todo.pop()
+        if kind in seen:
+            continue
+        seen.add(kind)
+        if _personal_fields(kind) or (
+            issubclass(kind, Record) and kind.personal is not Record.personal
+        ):
+            return True
+        todo += kind.__subclasses__()
+        for name in nesting_fields(kind):
+            models = _models_in(kind.model_fields[name].annotation)
+            if models is None:
+                return True
+            todo += models
+    return False
 
 
 def _redact_model(value: M, inner: Callable[[Any], Any]) -> M:
@@ -127,8 +190,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 # A run of digits with at most one separator between two digits: every phone secret matches
-# inside one such run, so a page is searched only for the numbers its runs contain.
-_DIGIT_RUN = re.compile(r"[0-9](?:[\s\-.()]?[0-9])*")
+# inside one such run, so a page is searched only for the numbers its runs contain. A run is a
+# digit, then steps of an optional separator and a digit (see ``SecretScanner._runs``).
+_RUN_STEP = r"[\s\-.()]?[0-9]"
 _NOT_DIGIT = re.compile(r"[^0-9]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 
@@ -144,32 +208,42 @@ class SecretScanner:
         self._secrets = tuple(found)
         self._order = {id(secret): n for n, secret in enumerate(found)}
         self._numbers: dict[str, list[Secret]] = {}
-        self._others: list[Secret] = []  # addresses, and numbers with non-ASCII digits
+        self._words: dict[str, list[Secret]] = {}  # addresses, by their first word
+        self._others: list[Secret] = []  # numbers with non-ASCII digits
         for secret in found:
             if secret.number and _ASCII_DIGITS.fullmatch(secret.needle):
                 self._numbers.setdefault(secret.needle, []).append(secret)
-            else:
+            elif secret.number:
                 self._others.append(secret)
-        self._lengths = sorted({len(number) for number in self._numbers})
+            else:
+                self._words.setdefault(secret.needle, []).append(secret)
+        self._lengths = tuple(sorted({len(number) for number in self._numbers}))
+        # Only a run with at least as many digits as the shortest number can hold a number: the
+        # pattern finds the same (longest) runs as without the bound, less the shorter ones
+        # (dates, amounts, extensions), which need no window.
+        shortest = self._lengths[0] if self._lengths else 1
+        self._runs = re.compile(f"[0-9](?:{_RUN_STEP}){{{shortest - 1},}}")
 
     def find(self, text: str) -> list[Secret]:
         """The secrets ``text`` contains, in the order they were given."""
-        hits = [s for s in self._others if (s.number or s.needle in text) and s.found_in(text)]
+        hits = [s for s in self._others if s.found_in(text)]
+        for needle, group in self._words.items():  # each first word looked for once
+            if needle in text:
+                hits.extend(s for s in group if s.found_in(text))
         if self._numbers:
-            for number in _windows(text, tuple(self._lengths)) & self._numbers.keys():
+            for number in _windows(self._runs.findall(text), self._lengths) & self._numbers.keys():
                 hits.extend(s for s in self._numbers[number] if s.found_in(text))
         return sorted(hits, key=lambda secret: self._order[id(secret)])
 
 
-def _windows(text: str, lengths: tuple[int, ...]) -> frozenset[str]:
-    """Every run of ``lengths`` digits inside the digit runs of ``text``."""
+def _windows(runs: list[str], lengths: tuple[int, ...]) -> set[str]:
+    """Every sequence of ``lengths`` consecutive digits inside the digit runs ``runs``."""
     seen: set[str] = set()
-    for run in _DIGIT_RUN.findall(text):
+    for run in runs:
         digits = _NOT_DIGIT.sub("", run)
         for size in lengths:
-            for start in range(len(digits) - size + 1):
-                seen.add(digits[start : start + size])
-    return frozenset(seen)
+            seen.update(digits[start : start + size] for start in range(len(digits) - size + 1))
+    return seen
 
 
 def secrets(firm: FirmData) -> list[Secret]:

@@ -179,10 +179,9 @@ def _load_project(project: Project) -> Loaded:
 
 
 def _template_env(project: Project, loaded: Loaded) -> HandbookEnv:
-    cache = project.root / ".cache" / "jinja"  # compiled templates; see render.make_env
+    cache = project.root / ".cache" / "jinja"  # Jinja's bytecode cache; see render.make_env
     cache.mkdir(parents=True, exist_ok=True)
-    style = loaded.firm.firm.date_style
-    return make_env(project.templates, project.overrides, style, cache, project.compiled)
+    return make_env(project.templates, project.overrides, loaded.firm.firm.date_style, cache)
 
 
 @dataclass

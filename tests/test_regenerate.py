@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal
 
 import pytest
+from pydantic import BaseModel
 
+from generator import audience
+from generator.audience import Audience, Secret, SecretScanner, visible
 from generator.errors import DataError, TemplateError
+from generator.fields import Personal
+from generator.model import FirmData, Phone, Record
 from generator.pipeline import generate, load_and_validate, render_pages
 from generator.project import Project
 from tests.conftest import EXAMPLE, make_project
@@ -17,10 +23,11 @@ _SCALAR = re.compile(r"^(\s*(?:- )?[a-z_]+: )(\"?)([^\"#\n{}\[\]]*[^\s\"#{}\[\]]
 _NUMBER = re.compile(r'(number: "[^"]*?)(\d)(")')  # a phone in flow style: {kind: .., number: ".."}
 
 
-def _mutations(data: Path, every: int) -> list[tuple[Path, int]]:
-    """(file, line) of every ``every``-th scalar value or phone number, in every data file."""
+def _mutations(data: Path, every: int, files: str = "*.yaml") -> list[tuple[Path, int]]:
+    """(file, line) of every ``every``-th scalar value or phone number, in every data file
+    (``files``: which ones)."""
     found = []
-    for path in sorted(data.glob("*.yaml")):
+    for path in sorted(data.glob(files)):
         lines = path.read_text(encoding="utf-8").splitlines()
         spots = [n for n, line in enumerate(lines) if _SCALAR.match(line) or _NUMBER.search(line)]
         found += [(path, n) for n in spots[::every]]
@@ -41,12 +48,12 @@ def _mutate(line: str) -> str:
     return f"{head}{quote}{changed}{end}"
 
 
-def _sweep(root: Path, every: int, check: Callable[[str], None]) -> int:
+def _sweep(root: Path, every: int, check: Callable[[str], None], files: str = "*.yaml") -> int:
     """Make each of ``_mutations`` in turn, then ``check`` it (given where it was made); an edit
     that is not valid data (``check`` raises DataError: an id, a code) is put back. Returns how
     many edits were kept."""
     applied = 0
-    for path, number in _mutations(root / "firm_data", every):
+    for path, number in _mutations(root / "firm_data", every, files):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         before = lines[number]
         lines[number] = _mutate(before.rstrip("\n")) + "\n"
@@ -126,3 +133,63 @@ def test_overrides_that_include_missing_templates_still_render(minimal_project: 
     (folder / "partials/firm-note.md.j2").write_text("公司附註", encoding="utf-8")
     generate(project)
     assert "公司附註" in page.read_text(encoding="utf-8")
+
+
+def test_internal_copy_walks_only_what_can_hold_personal_data() -> None:
+    """visible() looks only at fields whose type can hold personal data, and removes exactly
+    what a walk over every field removes; a type it does not read is walked."""
+
+    def walk_all(value: Any) -> Any:
+        if isinstance(value, list):
+            return [walk_all(v) for v in value if not (isinstance(v, Record) and v.personal)]
+        if not isinstance(value, BaseModel):
+            return value
+        updates = {}
+        for name, info in type(value).model_fields.items():
+            current = getattr(value, name)
+            personal = any(isinstance(m, Personal) for m in info.metadata)
+            gone = personal or (isinstance(current, Record) and current.personal)
+            updates[name] = None if gone else walk_all(current)
+        return value.model_copy(update=updates)
+
+    full = load_and_validate(EXAMPLE, Audience.RESTRICTED).firm
+    internal = visible(full, Audience.INTERNAL)
+    assert internal.model_dump() == walk_all(full).model_dump()
+    assert internal.model_dump() != full.model_dump()
+    assert set(audience._redacted_fields(FirmData)) == {"people", "parties", "vendors"}
+    for kind, holds in [
+        (str, False),
+        (list[str], False),
+        (Literal["a", "b"], False),
+        (Phone | None, True),
+        (list[Phone], True),
+        (Record, True),  # a subclass (Phone) may be personal
+        (list, True),
+        (Any, True),
+        (object, True),
+        (dict[str, Phone], True),
+    ]:
+        assert audience._may_hold_personal(kind) is holds, kind
+
+
+def test_guard_finds_numbers_after_short_digit_runs() -> None:
+    """The guard looks for numbers only in digit runs at least as long as the shortest number,
+    and finds the same secrets as a search for each one."""
+
+    def number(digits: str) -> Secret:
+        return Secret("某", "手機", r"[\s\-.()]?".join(digits) + r"(?!\d)", digits, number=True)
+
+    secrets = [number("0912000101"), number("123456"), number("886912000101")]
+    texts = [
+        "2026-01-01 0912-000-101",
+        "1 2 3 0912000101",  # one run: short numbers, then the secret
+        "12/0912000101",
+        "12345 123456",
+        "1234５123456",
+        "x123-456y 0912 000 10",
+        "+886 912 000 101",
+        "分機 12 與 3456",
+    ]
+    scanner = SecretScanner(secrets)
+    for text in texts:
+        assert scanner.find(text) == [s for s in secrets if s.found_in(text)], text

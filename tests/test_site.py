@@ -284,6 +284,30 @@ def test_serve_rebuilds_pages_changed_on_disk_by_anyone(tmp_path: Path) -> None:
     assert changed_pages(first, file_stamps(docs, [settings])) is None  # a new page: full
 
 
+def test_serve_stamps_regular_files_and_links_to_them(tmp_path: Path) -> None:
+    """What serve compares between builds: regular files (and symlinks to one) by path; a
+    folder reached through a symlink is not entered; dangling links and FIFOs are not files."""
+    import os
+
+    from generator.site.serve import file_stamps
+
+    docs = tmp_path / "docs"
+    (docs / "a/b").mkdir(parents=True)
+    (docs / "a/b/page.md").write_text("v1", encoding="utf-8")
+    (docs / "index.md").write_text("v1", encoding="utf-8")
+    (docs / "linked.md").symlink_to(docs / "a/b/page.md")
+    (docs / "folder-link").symlink_to(docs / "a")
+    (docs / "dangling.md").symlink_to(docs / "missing.md")
+    os.mkfifo(docs / "fifo.md")
+    settings = tmp_path / "mkdocs.yml"
+    settings.write_text("nav: []", encoding="utf-8")
+    stamps = file_stamps(docs, [settings, tmp_path / "gone.yml"])
+    assert sorted(stamps) == sorted(["a/b/page.md", "index.md", "linked.md", str(settings)])
+    page = (docs / "a/b/page.md").stat()
+    assert stamps["linked.md"] == stamps["a/b/page.md"] == (page.st_mtime_ns, page.st_size)
+    assert file_stamps(tmp_path / "no-such-folder", []) == {}
+
+
 def test_serve_keeps_the_theme_compiled_between_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each build gets a new Jinja environment; the plugin gives every one the same compiled
     templates, and an edited template (a theme override) is compiled again."""

@@ -14,17 +14,18 @@ from generator.drills.programme import (
     drill_flags,
     drill_years,
     drills_in,
-    month_grid,
     open_actions,
     outcomes,
     rotation_years,
     scenario_coverage,
     step_log,
     system_coverage,
+    systems_by_id,
     technical_drills,
     verdict,
+    year_grids,
 )
-from generator.model import Drill, FirmData
+from generator.model import Drill, FirmData, System
 from generator.nav import NavSection, PageSpec
 
 ICS_NAME = "drills.ics"
@@ -47,41 +48,52 @@ def year_dest(year: int) -> str:
     return f"drills/{year}.md"
 
 
-def drill_row(firm: FirmData, cal: MarketCalendar, drill: Drill) -> dict[str, Any]:
+# ``systems`` below: the firm's systems by id (``systems_by_id``), made once for all the pages.
+
+
+def drill_row(
+    firm: FirmData, cal: MarketCalendar, drill: Drill, systems: Mapping[str, System]
+) -> dict[str, Any]:
     """What a schedule row shows about one drill."""
     return {
         "drill": drill,
         "weekday": WEEKDAYS[drill.date.weekday()],
         "flags": drill_flags(drill, cal),
-        "verdict": verdict(firm, drill),
+        "verdict": verdict(firm, drill, systems),
         "open": sum(1 for f in drill.findings if f.status == "open"),
     }
 
 
-def year_view(firm: FirmData, cal: MarketCalendar, year: int, now: dt.date) -> dict[str, Any]:
+def year_view(
+    firm: FirmData, cal: MarketCalendar, year: int, now: dt.date, systems: Mapping[str, System]
+) -> dict[str, Any]:
     """Context of the schedule page of one year."""
     drills = drills_in(firm, year)
     cycle = rotation_years(firm, year)
     technical = technical_drills(drills)
     return {
         "year": year,
-        "rows": [drill_row(firm, cal, d) for d in drills],
-        "months": [(m, month_grid(firm, cal, year, m)) for m in range(1, 13)],
+        "rows": [drill_row(firm, cal, d, systems) for d in drills],
+        "months": year_grids(firm, cal, year),
         "cycle": cycle,
         "scenario_rows": scenario_coverage(firm, cycle),
         "technical": technical,
-        "system_rows": system_coverage(firm, technical),
+        "system_rows": system_coverage(firm, technical, systems),
         "actions": open_actions(firm, now, dt.date(year, 12, 31)),
         "ics": ICS_NAME,
         "today": now,
     }
 
 
-def overview_view(firm: FirmData, cal: MarketCalendar, now: dt.date) -> dict[str, Any]:
+def overview_view(
+    firm: FirmData, cal: MarketCalendar, now: dt.date, systems: Mapping[str, System]
+) -> dict[str, Any]:
     """Context of the overview page: all years, scenario rotation, open actions."""
     years = drill_years(firm)
     return {
-        "years": [(y, [drill_row(firm, cal, d) for d in drills_in(firm, y)]) for y in years],
+        "years": [
+            (y, [drill_row(firm, cal, d, systems) for d in drills_in(firm, y)]) for y in years
+        ],
         "scenario_rows": scenario_coverage(firm, years),
         "all_years": years,
         "actions": open_actions(firm, now),
@@ -90,9 +102,11 @@ def overview_view(firm: FirmData, cal: MarketCalendar, now: dt.date) -> dict[str
     }
 
 
-def drill_view(firm: FirmData, cal: MarketCalendar, drill: Drill) -> dict[str, Any]:
+def drill_view(
+    firm: FirmData, cal: MarketCalendar, drill: Drill, systems: Mapping[str, System]
+) -> dict[str, Any]:
     """Context of the checklist page of one drill."""
-    found = outcomes(firm, drill)
+    found = outcomes(firm, drill, systems)
     roles = {r.person: r.role for r in drill.roles}
     participants = [*drill.participants, *(p for p in roles if p not in drill.participants)]
     return {
@@ -100,12 +114,12 @@ def drill_view(firm: FirmData, cal: MarketCalendar, drill: Drill) -> dict[str, A
         "scenario": next(s for s in firm.scenarios if s.id == drill.scenario),
         "weekday": WEEKDAYS[drill.date.weekday()],
         "flags": drill_flags(drill, cal),
-        "verdict": verdict(firm, drill),
+        "verdict": verdict(firm, drill, systems),
         "outcomes": found,
         "failed": [o for o in found if o.passed is False],
         "technical": drill.type in TECHNICAL_TYPES,
         "participants": [(pid, roles.get(pid)) for pid in participants],
-        "steps": step_log(firm, drill),
+        "steps": step_log(firm, drill, systems),
         "go_no_go": drill.go_no_go or DEFAULT_GO_NO_GO,
         "done": drill.status == "done",
         "ics": ICS_NAME,
@@ -118,18 +132,19 @@ def drill_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection
         return []
     cal = MarketCalendar.of(firm)
     now = today()
+    systems = systems_by_id(firm)
     overview = PageSpec(
         "drills/index.md",
         "演練計畫總覽",
         ["pages/drills-overview.md.j2"],
-        overview_view(firm, cal, now),
+        overview_view(firm, cal, now, systems),
     )
     years = [
         PageSpec(
             year_dest(y),
             f"{y} 年度演練計畫",
             [f"pages/drill-schedule-{y}.md.j2", "pages/drill-schedule.md.j2"],
-            year_view(firm, cal, y, now),
+            year_view(firm, cal, y, now, systems),
         )
         for y in drill_years(firm)
     ]
@@ -138,7 +153,7 @@ def drill_sections(firm: FirmData, shared: Mapping[str, Any]) -> list[NavSection
             drill_dest(d.id),
             d.title,
             [f"pages/drill-{d.id}.md.j2", "pages/drill.md.j2"],
-            drill_view(firm, cal, d),
+            drill_view(firm, cal, d, systems),
         )
         for d in sorted(firm.drills, key=lambda d: (d.date, d.start, d.id))
     ]

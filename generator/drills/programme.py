@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.drills import holidays as public_holidays
@@ -131,9 +131,17 @@ def _within(measured: int | None, target: int | None) -> bool | None:
     return measured <= target
 
 
-def outcomes(firm: FirmData, drill: Drill) -> list[SystemOutcome]:
+def systems_by_id(firm: FirmData) -> dict[str, System]:
+    """The firm's systems by id: the functions below take it (``systems``) from a caller that
+    asks about many drills, rather than making it again for each."""
+    return {s.id: s for s in firm.systems}
+
+
+def outcomes(
+    firm: FirmData, drill: Drill, systems: Mapping[str, System] | None = None
+) -> list[SystemOutcome]:
     """Targets and measured results of every system of the drill, in the drill's order."""
-    by_id = {s.id: s for s in firm.systems}
+    by_id = systems_by_id(firm) if systems is None else systems
     results = {r.system: r for r in drill.results}
     ids = [*drill.systems, *(r.system for r in drill.results if r.system not in drill.systems)]
     found = []
@@ -145,11 +153,11 @@ def outcomes(firm: FirmData, drill: Drill) -> list[SystemOutcome]:
     return found
 
 
-def verdict(firm: FirmData, drill: Drill) -> str:
+def verdict(firm: FirmData, drill: Drill, systems: Mapping[str, System] | None = None) -> str:
     """``failed`` / ``passed`` / ``not_recorded`` (done, no figures) / ``planned`` / ``cancelled``."""
     if drill.status != "done":
         return drill.status
-    verdicts = [o.passed for o in outcomes(firm, drill)]
+    verdicts = [o.passed for o in outcomes(firm, drill, systems)]
     if any(v is False for v in verdicts):
         return "failed"
     if verdicts and all(v is None for v in verdicts):
@@ -164,13 +172,17 @@ def _role_of(firm: FirmData, kind: RoleKind) -> str | None:
     return next((r.id for r in firm.roles() if r.kind is kind), None)
 
 
-def _procedure_minutes(firm: FirmData, drill: Drill, default: int) -> int:
-    by_id = {s.id: s for s in firm.systems}
+def _procedure_minutes(
+    firm: FirmData, drill: Drill, default: int, systems: Mapping[str, System] | None
+) -> int:
+    by_id = systems_by_id(firm) if systems is None else systems
     totals = [sum(step.minutes or 0 for step in by_id[sid].procedure) for sid in drill.systems]
     return max([t for t in totals if t] or [default])
 
 
-def default_steps(firm: FirmData, drill: Drill) -> list[DrillStep]:
+def default_steps(
+    firm: FirmData, drill: Drill, systems: Mapping[str, System] | None = None
+) -> list[DrillStep]:
     """The step log a drill of this type follows when the data gives none."""
     lead = _role_of(firm, RoleKind.COMMANDER)
     it = _role_of(firm, RoleKind.IT_RECOVERY)
@@ -183,7 +195,7 @@ def default_steps(firm: FirmData, drill: Drill) -> list[DrillStep]:
                 "switch_over",
                 "依各系統復原程序切換至備援環境",
                 it,
-                _procedure_minutes(firm, drill, 60),
+                _procedure_minutes(firm, drill, 60, systems),
             ),
             ("system_up", "確認各系統於備援環境正常運作並記錄復原時間", it, 15),
             ("business_verification", "業務單位以實際作業驗證系統功能及資料", biz, 60),
@@ -192,7 +204,12 @@ def default_steps(firm: FirmData, drill: Drill) -> list[DrillStep]:
     elif drill.type.startswith("restore"):
         rows = [
             ("declare", "宣告演練開始，完成執行／中止檢核並調取備份媒體", lead, 10),
-            ("restore", "自備份回存資料至回存環境", it, _procedure_minutes(firm, drill, 120)),
+            (
+                "restore",
+                "自備份回存資料至回存環境",
+                it,
+                _procedure_minutes(firm, drill, 120, systems),
+            ),
             ("system_up", "啟動系統並記錄復原時間及資料遺失範圍", it, 15),
             ("business_verification", "業務單位核對回存資料之完整性與正確性", biz, 60),
             ("fall_back", "清除回存環境並歸還備份媒體", it, 30),
@@ -223,9 +240,11 @@ class StepRow:
     elapsed: int
 
 
-def step_log(firm: FirmData, drill: Drill) -> list[StepRow]:
+def step_log(
+    firm: FirmData, drill: Drill, systems: Mapping[str, System] | None = None
+) -> list[StepRow]:
     """The drill's steps (or the defaults of its type), with planned clock times."""
-    steps = drill.steps or default_steps(firm, drill)
+    steps = drill.steps or default_steps(firm, drill, systems)
     start = dt.datetime.combine(drill.date, drill.start)
     rows, elapsed = [], 0
     for number, step in enumerate(steps, start=1):
@@ -267,8 +286,9 @@ def scenario_coverage(firm: FirmData, years: list[int]) -> list[ScenarioRow]:
     """Scenario × year: the (not cancelled) drills of each scenario in each year."""
     rows = []
     order = {"natural": 0, "man_made": 1, "cyber": 2}
+    live = [_live(drills_in(firm, y)) for y in years]
     for sc in sorted(firm.scenarios, key=lambda s: order[s.category]):
-        cells = [[d for d in _live(drills_in(firm, y)) if d.scenario == sc.id] for y in years]
+        cells = [[d for d in drills if d.scenario == sc.id] for drills in live]
         rows.append(ScenarioRow(sc.id, cells, any(cells)))
     return rows
 
@@ -288,11 +308,17 @@ class SystemRow:
     covered: bool
 
 
-def system_coverage(firm: FirmData, drills: list[Drill]) -> list[SystemRow]:
+def system_coverage(
+    firm: FirmData, drills: list[Drill], systems: Mapping[str, System] | None = None
+) -> list[SystemRow]:
     """Core system × drill: ``pass`` / ``fail`` / ``included`` / ``""`` per drill."""
     rows = []
-    per_drill = [{o.system.id: o for o in outcomes(firm, drill)} for drill in drills]
+    per_drill = [{o.system.id: o for o in outcomes(firm, drill, systems)} for drill in drills]
+    drilled = {sid for found in per_drill for sid in found}
     for system in firm.core_systems():
+        if system.id not in drilled:  # in none of the drills: a row of empty cells
+            rows.append(SystemRow(system, [""] * len(per_drill), False))
+            continue
         cells = []
         for found in per_drill:
             outcome = found.get(system.id)
@@ -347,11 +373,19 @@ class DayCell:
     closed: str | None
 
 
-def month_grid(firm: FirmData, cal: MarketCalendar, year: int, month: int) -> list[list[DayCell]]:
-    """Weeks (Sunday first, as Taiwanese calendars are printed) of one month."""
+def year_grids(
+    firm: FirmData, cal: MarketCalendar, year: int
+) -> list[tuple[int, list[list[DayCell]]]]:
+    """Each month of ``year`` with its weeks (Sunday first, as Taiwanese calendars are printed)."""
     by_day: dict[dt.date, list[Drill]] = {}
     for drill in drills_in(firm, year):
         by_day.setdefault(drill.date, []).append(drill)
+    return [(month, _month_grid(cal, by_day, year, month)) for month in range(1, 13)]
+
+
+def _month_grid(
+    cal: MarketCalendar, by_day: Mapping[dt.date, list[Drill]], year: int, month: int
+) -> list[list[DayCell]]:
     weeks = []
     for week in calendar.Calendar(firstweekday=6).monthdatescalendar(year, month):
         cells = []

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import shutil
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,14 +29,39 @@ Stamps = dict[str, tuple[int, int]]
 
 
 def file_stamps(folder: Path, others: list[Path]) -> Stamps:
-    """Stamps of every file under ``folder`` (by relative path) and of ``others`` (by full path)."""
+    """Stamps of every file under ``folder`` (by relative path) and of ``others`` (by full path).
+
+    A file is a regular file or a symlink to one; a folder reached through a symlink is not
+    entered (as with ``Path.rglob``). One ``stat`` per entry: this runs after every save."""
     found: Stamps = {}
-    for path in [*folder.rglob("*"), *others]:
-        if path.is_file():
-            stat = path.stat()
+    _stamp_folder(found, str(folder), "")
+    for path in others:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
             name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
-            found[name] = (stat.st_mtime_ns, stat.st_size)
+            found[name] = (info.st_mtime_ns, info.st_size)
     return found
+
+
+def _stamp_folder(found: Stamps, folder: str, prefix: str) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:  # gone or unreadable: nothing in it to stamp (as with Path.rglob)
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _stamp_folder(found, entry.path, f"{prefix}{entry.name}/")
+            continue
+        try:
+            info = entry.stat()  # through a symlink
+        except OSError:  # a dangling symlink, or gone meanwhile: not a file
+            continue
+        if stat.S_ISREG(info.st_mode):
+            found[prefix + entry.name] = (info.st_mtime_ns, info.st_size)
 
 
 def changed_pages(before: Stamps | None, after: Stamps) -> list[str] | None:

@@ -244,11 +244,14 @@ class CommitmentRow:
         return "met"
 
 
-def commitment_rows(firm: FirmData, vendor: Vendor) -> list[CommitmentRow]:
-    """Each cause × each supported core system, with the commitment and its verdicts."""
+def commitment_rows(
+    firm: FirmData, vendor: Vendor, core: list[System] | None = None
+) -> list[CommitmentRow]:
+    """Each cause × each supported core system (``core``, when the caller has them already),
+    with the commitment and its verdicts."""
     found: dict[tuple[str, str], Commitment] = {(c.cause, c.system): c for c in vendor.commitments}
     rows = []
-    for system in core_systems_of(firm, vendor):
+    for system in core_systems_of(firm, vendor) if core is None else core:
         for cause in CAUSES:
             c = found.get((cause, system.id))
             rto = compare(c.rto if c else None, system.rto)
@@ -285,8 +288,12 @@ def drill_history(firm: FirmData, vendor: Vendor) -> list[Participation]:
 
 def last_participation(firm: FirmData, vendor: Vendor, today: dt.date) -> Participation | None:
     """The most recent drill on or before ``today`` that the vendor took part in."""
-    past = [p for p in drill_history(firm, vendor) if p.done and p.date <= today]
-    return past[0] if past else None
+    return last_done(drill_history(firm, vendor), today)
+
+
+def last_done(history: list[Participation], today: dt.date) -> Participation | None:
+    """The first drill of ``history`` (newest first) done on or before ``today``."""
+    return next((p for p in history if p.done and p.date <= today), None)
 
 
 ContractState = Literal["none", "expired", "expiring", "open_ended", "active"]

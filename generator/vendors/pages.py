@@ -15,10 +15,9 @@ from generator.vendors.contracts import (
     clause_rows,
     commitment_rows,
     contract_state,
-    core_systems_of,
     drill_history,
     eos_state,
-    last_participation,
+    last_done,
     supported_systems,
 )
 
@@ -40,13 +39,15 @@ def vendor_view(firm: FirmData, vendor: Vendor, on: dt.date) -> dict[str, Any]:
     """What the vendor page, its checklist and the overview need about one vendor."""
     policy = firm.firm.policy
     clauses = clause_rows(firm, vendor)
-    commitments = commitment_rows(firm, vendor)
+    supported = supported_systems(firm, vendor)
+    core_supported = [s for s in supported if s.core]  # ``core_systems_of``, without asking again
+    commitments = commitment_rows(firm, vendor, core_supported)
     products = [(p, eos_state(p, on, policy.eos_warning_months)) for p in vendor.products]
-    core_supported = core_systems_of(firm, vendor)
+    history = drill_history(firm, vendor)
     return {
         "vendor": vendor,
         "core_vendor": bool(core_supported),  # ``is_core_vendor``, without asking again
-        "supported": supported_systems(firm, vendor),
+        "supported": supported,
         "core_supported": core_supported,
         "contract_state": contract_state(vendor, on, policy.contract_warning_months),
         "products": products,
@@ -60,8 +61,8 @@ def vendor_view(firm: FirmData, vendor: Vendor, on: dt.date) -> dict[str, Any]:
         "recommended_gaps": [
             r for r in clauses if r.state == "missing" and not r.definition.required
         ],
-        "history": drill_history(firm, vendor),
-        "last_drill": last_participation(firm, vendor, on),
+        "history": history,
+        "last_drill": last_done(history, on),  # ``last_participation``, without asking again
         "page": vendor_page(vendor.id),
         "checklist": checklist_page(vendor.id),
     }
