@@ -34,7 +34,7 @@ from generator.errors import (
     error,
     sorted_issues,
 )
-from generator.exports.files import searchable_text, static_files
+from generator.exports.files import searchable_text, static_files, static_names
 from generator.load import ParseCache, SourceMap, load_firm
 from generator.model import FirmData
 from generator.nav import NavSection, all_pages
@@ -140,7 +140,7 @@ EDITION_CSS = "assets/stylesheets/edition.css"
 def written_beside_pages(firm: FirmData) -> list[str]:
     """What ``generate`` writes into the docs folder besides the pages (PDFs included)."""
     downloads = [item["dest"] for item in download_list(firm)]
-    return [*static_files(firm, None), EDITION_CSS, *downloads]
+    return [*static_names(firm), EDITION_CSS, *downloads]
 
 
 @dataclass

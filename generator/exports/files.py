@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from generator.model import FirmData
 
+CALENDAR = "drills.ics"
+
+
+def static_names(firm: FirmData) -> list[str]:
+    """The paths under the docs dir of the files ``static_files`` makes for ``firm``."""
+    return [CALENDAR] if firm.drills else []
+
 
 def static_files(firm: FirmData, site_url: str | None) -> dict[str, bytes]:
     """Files (path under the docs dir → bytes) that the site serves as they are."""
     from generator.drills.ical import drills_calendar  # icalendar: imported when a feed is made
 
-    files: dict[str, bytes] = {}
-    if firm.drills:
-        files["drills.ics"] = drills_calendar(firm, site_url)
-    return files
+    return {name: drills_calendar(firm, site_url) for name in static_names(firm)}
 
 
 def searchable_text(name: str, content: bytes) -> str:
